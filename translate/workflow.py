@@ -1,0 +1,182 @@
+"""The stages run per article and per batch: ingest → segment → translate → pair file.
+
+Segments of all the articles in one call are pooled into one engine call, so batching works
+across articles. Human work in an existing pair file always wins over a new MT run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Protocol, Sequence
+
+from . import __version__
+from .article import ORIGIN_MT, Article, Segment
+from .errors import LockError, PairFileError, TranslateError
+from .ingest import ingest_file
+from .xliff import read_pair_file, write_pair_file
+
+SEGMENTER_VERSION = "1"
+
+
+class Translator(Protocol):
+    """What the workflow needs of an engine (:class:`translate.engine.MarianEngine`)."""
+
+    def translate(self, texts: Sequence[str]): ...  # -> list[Translation]
+
+    def stamp(self) -> dict[str, str]: ...
+
+
+@dataclass
+class ArticleResult:
+    source: Path
+    slug: str = ""
+    pair_file: Path | None = None
+    segments: int = 0
+    machine: int = 0  # segments sent to MT in this run
+    kept: int = 0  # segments whose existing target was kept (human work, or an up-to-date draft)
+    flagged: int = 0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class RunReport:
+    results: list[ArticleResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[ArticleResult]:
+        return [r for r in self.results if not r.ok]
+
+
+def pair_path(workdir: Path, slug: str) -> Path:
+    return Path(workdir) / f"{slug}.xlf"
+
+
+def settings_stamp(engine_stamp: dict[str, str], glossary_hash: str | None = None) -> dict[str, str]:
+    stamp = {"tool": "translate", "tool-version": __version__, "segmenter": SEGMENTER_VERSION}
+    stamp.update(engine_stamp)
+    if glossary_hash:
+        stamp["glossary-sha256"] = glossary_hash
+    return stamp
+
+
+def _same_mt_settings(old: dict[str, str], new: dict[str, str]) -> bool:
+    keys = ("model", "model-revision", "beam-size", "glossary-sha256")
+    return all(old.get(k) == new.get(k) for k in keys)
+
+
+def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool) -> int:
+    """Carry targets over from the previous pair file into ``article``; returns how many.
+
+    Segment ids derive from source text, so a matching id with the same source is the same
+    sentence. Human work (any origin but MT) is always kept; MT drafts are kept only when they
+    were made with the same settings (``reuse_mt``).
+    """
+    if existing is None:
+        return 0
+    old = {seg.id: seg for seg in existing.segments}
+    kept = 0
+    for seg in article.segments:
+        prev = old.get(seg.id)
+        if prev is None or prev.source != seg.source or prev.target is None:
+            continue
+        if prev.origin == ORIGIN_MT and not reuse_mt:
+            continue
+        seg.target, seg.mt, seg.state, seg.origin = prev.target, prev.mt, prev.state, prev.origin
+        seg.flags, seg.notes, seg.terms = list(prev.flags), list(prev.notes), list(prev.terms)
+        kept += 1
+    return kept
+
+
+def apply_translations(segments: Iterable[Segment], translations) -> None:
+    for seg, tr in zip(segments, translations):
+        seg.mt = tr.text
+        seg.target = tr.text
+        seg.state = "translated"
+        seg.origin = ORIGIN_MT
+        seg.flags = list(tr.flags)
+        seg.notes = [_FLAG_NOTES[f] for f in tr.flags if f in _FLAG_NOTES]
+
+
+_FLAG_NOTES = {
+    "split-long": "The sentence was longer than the model's input limit: it was translated in parts. Check the joins.",
+    "length-capped": "The machine draft hit the output length limit and may be cut short or repetitive.",
+}
+
+
+def run_articles(
+    paths: Sequence[Path],
+    engine: Translator,
+    workdir: Path,
+    *,
+    glossary_hash: str | None = None,
+    on_article: Callable[[ArticleResult], None] | None = None,
+) -> RunReport:
+    """Translate each article to ``workdir/<slug>.xlf``; one failure never stops the others."""
+    import filelock
+
+    started = time.perf_counter()
+    report = RunReport()
+    workdir = Path(workdir)
+    stamp = settings_stamp(engine.stamp(), glossary_hash)
+    prepared: list[tuple[ArticleResult, Article, object]] = []
+    for path in paths:
+        result = ArticleResult(source=Path(path))
+        report.results.append(result)
+        try:
+            article = ingest_file(Path(path))
+            result.slug = article.slug
+            result.pair_file = pair_path(workdir, article.slug)
+            workdir.mkdir(parents=True, exist_ok=True)
+            lock = filelock.FileLock(str(workdir / f".{article.slug}.lock"), timeout=0)
+            try:
+                lock.acquire()
+            except filelock.Timeout:
+                raise LockError(
+                    f"{path}: another translate process is working on {article.slug!r} "
+                    f"(lock {workdir / ('.' + article.slug + '.lock')}). Wait for it to finish."
+                ) from None
+            existing = None
+            if result.pair_file.exists():
+                existing, old_stamp = read_pair_file(result.pair_file)
+                if existing.slug and existing.slug != article.slug:
+                    lock.release()
+                    raise PairFileError(f"{result.pair_file}: belongs to article {existing.slug!r}, not {article.slug!r}.")
+                result.kept = merge_existing(article, existing, reuse_mt=_same_mt_settings(old_stamp, stamp))
+            prepared.append((result, article, lock))
+        except TranslateError as exc:
+            result.error = str(exc)
+            if on_article:
+                on_article(result)
+        except OSError as exc:
+            result.error = f"{path}: {exc.strerror or exc}"
+            if on_article:
+                on_article(result)
+
+    try:
+        pending = [seg for _, article, _ in prepared for seg in article.segments if seg.needs_mt]
+        translations = engine.translate([seg.source for seg in pending]) if pending else []
+        apply_translations(pending, translations)
+        pending_ids = {id(seg) for seg in pending}
+        for result, article, _ in prepared:
+            segs = article.segments
+            result.segments = len(segs)
+            result.machine = sum(1 for s in segs if id(s) in pending_ids)
+            result.flagged = sum(1 for s in segs if s.flags)
+            try:
+                write_pair_file(result.pair_file, article, stamp)
+            except OSError as exc:
+                result.error = f"{result.pair_file}: cannot be written ({exc.strerror or exc}). The previous file is unchanged."
+            if on_article:
+                on_article(result)
+    finally:
+        for _, _, lock in prepared:
+            lock.release()
+    report.seconds = time.perf_counter() - started
+    return report
