@@ -1,0 +1,43 @@
+"""What the command modules share: settings, common options, engine loading.
+
+Kept apart from :mod:`translate.cli` so that command modules import it without cycles.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .config import Settings, load_settings
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    """The settings of this invocation: translate.toml, loaded once."""
+    obj = ctx.ensure_object(dict)
+    if "settings" not in obj:
+        obj["settings"] = load_settings()
+    return obj["settings"]
+
+
+def workdir_option(func):
+    return click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Workspace holding the pair files [translate.toml, else corpus/work].")(func)
+
+
+def model_options(func):
+    func = click.option("--dtype", type=click.Choice(["auto", "float32", "float16", "bfloat16"]), default="auto",
+                        show_default=True, help="Weights precision: auto is float16 on GPU, float32 on CPU.")(func)
+    func = click.option("--beam-size", type=click.IntRange(1, 32), default=None,
+                        help="Beam size for decoding [translate.toml, else 4].")(func)
+    func = click.option("--device", default=None, help="auto, cpu, cuda, cuda:N or mps [auto].")(func)
+    func = click.option("--model", "model", default=None, metavar="PATH_OR_ID",
+                        help="Marian model: hub id or local folder [Helsinki-NLP/opus-mt-en-fr].")(func)
+    return func
+
+
+def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str):
+    from .engine import EngineSettings, MarianEngine
+
+    engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype)
+    return MarianEngine.load(model or settings.model, device=device or settings.device, settings=engine_settings)

@@ -1,0 +1,45 @@
+"""translate run: articles to pair files with machine drafts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..cli_support import load_engine, model_options, settings_from, workdir_option
+
+
+@click.command("run")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@model_options
+@click.option("--glossary", type=click.Path(path_type=Path), default=None,
+              help="Glossary TSV file or folder [translate.toml, else glossary/].")
+@workdir_option
+@click.pass_context
+def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, device: str | None,
+        beam_size: int | None, dtype: str, glossary: Path | None, workdir: Path | None) -> None:
+    """Translate ARTICLE files into pair files (XLIFF 2.1) with French machine drafts.
+
+    Without --model the real model (Helsinki-NLP/opus-mt-en-fr) is used: from the local cache,
+    else downloaded; when neither is possible the command fails and says how to fix it.
+    Human work already in a pair file is kept.
+    """
+    from ..workflow import run_articles
+
+    settings = settings_from(ctx)
+    engine = load_engine(settings, model, device, beam_size, dtype)
+    label = " [random-weight test model: the French is meaningless]" if engine.is_test_model else ""
+    click.echo(f"Model {engine.model_id} on {engine.device} (loaded in {engine.stats.load_seconds:.1f} s){label}", err=True)
+
+    def report(result) -> None:
+        if result.ok:
+            click.echo(
+                f"{result.slug}: {result.segments} segments ({result.machine} machine-translated, "
+                f"{result.kept} kept, {result.flagged} flagged) -> {result.pair_file}{label}"
+            )
+        else:
+            click.echo(f"Error: {result.error}", err=True)
+
+    outcome = run_articles(list(articles), engine, workdir or settings.workdir, on_article=report)
+    if outcome.failed:
+        ctx.exit(1)
