@@ -17,7 +17,7 @@ from .errors import LockError, PairFileError, TranslateError
 from .ingest import ingest_file
 from .xliff import read_pair_file, write_pair_file
 
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
 
 
 class Translator(Protocol):
