@@ -41,7 +41,21 @@ def parse_xml(data: bytes, origin: str):
         raise InputError(f"{origin}: {where}not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc}).") from None
     if root is None:
         raise InputError(f"{origin}: no XML document found.")
+    _refuse_entities(root, origin)
     return root
+
+
+def _refuse_entities(root, origin: str) -> None:
+    """The byte check above misses a DOCTYPE in UTF-16 or after 64 KiB of comments: look at what
+    the parser saw. Entities are never resolved either way; this makes the refusal consistent."""
+    from lxml import etree
+
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise InputError(f"{origin}: the file declares XML entities (<!ENTITY>). They are refused for safety; remove the DOCTYPE.")
+    for ref in root.iter(etree.Entity):
+        raise InputError(f"{origin}: line {ref.sourceline}: the entity reference {ref.text} is refused "
+                         "(entities are never resolved). Write the character itself or a character reference.")
 
 
 def read_xml_file(path: Path, what: str = "XML file"):
