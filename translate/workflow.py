@@ -18,7 +18,7 @@ from .ingest import ingest_file
 from .memory import open_run_memory, recall_memory, sync_memory
 from .xliff import read_pair_file, write_pair_file
 
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
 
 
 class Translator(Protocol):
