@@ -75,17 +75,6 @@ TBX_SEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 </tbx>
 """
 
-XLIFF12_SEED = b"""<?xml version="1.0" encoding="UTF-8"?>
-<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
-  <file original="summit.txt" source-language="en" target-language="fr" datatype="plaintext">
-    <body>
-      <trans-unit id="s1"><source>Biden met Putin.</source><target state="translated">Biden a rencontr\xc3\xa9 Poutine.</target></trans-unit>
-      <trans-unit id="s2"><source>They talked.</source><target state="final">Ils ont parl\xc3\xa9.</target></trans-unit>
-    </body>
-  </file>
-</xliff>
-"""
-
 TMX_SEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE tmx SYSTEM "tmx14.dtd">
 <tmx version="1.4">
@@ -101,10 +90,8 @@ TMX_SEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 MANIFEST_SEED = b'{"version": 1, "articles": {"summit": {"slug": "summit", "status": "published", "file": "fr/summit.html"}}}\n'
 
 
-def xliff21_seed() -> bytes:
-    """A real pair file, as `translate run` writes it (targets, MT drafts, notes, flags)."""
+def seed_article():
     from translate.ingest import ingest_text
-    from translate.xliff import article_to_xliff
 
     article = ingest_text(TEXT_SEED.decode(), slug="summit", origin="summit.txt")
     for i, seg in enumerate(article.segments):
@@ -112,7 +99,21 @@ def xliff21_seed() -> bytes:
         seg.state, seg.origin = ("translated", "mt") if i % 2 else ("final", "human")
         if i == 0:
             seg.flags, seg.notes = ["split-long"], ["Check the joins."]
-    return article_to_xliff(article, {"tool": "translate", "model": "test"})
+    return article
+
+
+def xliff21_seed() -> bytes:
+    """A real pair file, as `translate run` writes it (targets, MT drafts, notes, flags)."""
+    from translate.xliff import article_to_xliff
+
+    return article_to_xliff(seed_article(), {"tool": "translate", "model": "test"})
+
+
+def xliff12_seed() -> bytes:
+    """The same article as `translate pair export --format xliff12` gives it to a CAT tool."""
+    from translate.xliff12 import article_to_xliff12
+
+    return article_to_xliff12(seed_article(), {"tool": "translate", "model": "test"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,6 +310,54 @@ def _incoming(path: Path):
     return read_incoming(path)
 
 
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _pair_import_workspace(path: Path):
+    """`translate pair import` into a workspace holding the article: all or nothing, and a
+    refusal leaves the pair file and the memory byte for byte as they were."""
+    from translate.errors import TranslateError
+    from translate.pairs import import_pair_file
+    from translate.schemas import validate_xliff21
+    from translate.xmlsafe import read_xml_file
+
+    work = path.parent / "work"
+    work.mkdir(exist_ok=True)
+    (work / "summit.xlf").write_bytes(xliff21_seed())
+    before = _snapshot(work)
+    try:
+        report = import_pair_file(path, work)
+    except TranslateError:
+        after = _snapshot(work)
+        changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not k.startswith("."))
+        # The memory may be created empty on open; the pair file must not change at all.
+        assert "summit.xlf" not in changed, f"a refused import changed the pair file: {changed}"
+        raise
+    problems = validate_xliff21(read_xml_file(work / "summit.xlf"))
+    assert not problems, f"an accepted import left an invalid pair file: {problems[:3]}"
+    return report
+
+
+def _tmx_into_memory(path: Path):
+    """`translate tm import`: read the TMX, add it to a memory; the database stays consistent."""
+    import sqlite3
+
+    from translate.memory import TranslationMemory
+    from translate.tmx import read_tmx_file
+
+    entries = read_tmx_file(path)
+    db = path.parent / "memory.sqlite"
+    with TranslationMemory.open(db) as tm:
+        tm.add(entries)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    return entries
+
+
 def _tmx(path: Path):
     from translate.tmx import read_tmx_file
 
@@ -333,8 +382,13 @@ TARGETS: list[Target] = [
     Target("glossary TSV", "glossary.tsv", lambda: TSV_SEED, _glossary_tsv, ("translate.glossary:load_glossary",)),
     Target("glossary TBX", "glossary.tbx", lambda: TBX_SEED, _tbx, ("translate.tbx:read_tbx_file",)),
     Target("pair import: XLIFF 2.1", "summit.xlf", xliff21_seed, _incoming, ("translate.pairs:read_incoming",)),
-    Target("pair import: XLIFF 1.2", "summit.xlf", lambda: XLIFF12_SEED, _incoming, ("translate.pairs:read_incoming",)),
+    Target("pair import: XLIFF 1.2", "summit.xlf", xliff12_seed, _incoming, ("translate.pairs:read_incoming",)),
+    Target("pair import into a workspace: XLIFF 2.1", "summit.xlf", xliff21_seed, _pair_import_workspace,
+           ("translate.pairs:import_pair_file",)),
+    Target("pair import into a workspace: XLIFF 1.2", "summit.xlf", xliff12_seed, _pair_import_workspace,
+           ("translate.pairs:import_pair_file",)),
     Target("TMX import", "memory.tmx", lambda: TMX_SEED, _tmx, ("translate.tmx:read_tmx_file",)),
+    Target("TMX into a memory", "memory.tmx", lambda: TMX_SEED, _tmx_into_memory, ("translate.tmx:read_tmx_file",)),
 ]
 
 

@@ -90,3 +90,15 @@ def test_each_hostile_piece_in_a_valid_file(target, tmp_path):
     for number, piece in enumerate(HOSTILE):
         for where in (0, len(seed) // 2, len(seed)):
             check_input(target, seed[:where] + piece + seed[where:], tmp_path / f"{number}-{where}")
+
+
+def test_regression_meta_without_type(tmp_path):
+    """Found by the long fuzz run: a <mda:meta> with no type attribute crashed reading a pair file."""
+    from robustness_targets import xliff21_seed
+
+    from translate.xliff import read_pair_file
+
+    path = tmp_path / "summit.xlf"
+    path.write_bytes(xliff21_seed().replace(b'<mda:meta type="language">', b"<mda:meta>", 1))
+    article, _ = read_pair_file(path)
+    assert article.slug == "summit"
