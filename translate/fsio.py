@@ -59,9 +59,13 @@ MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 def read_text_file(path: Path, *, what: str = "article", max_bytes: int = MAX_ARTICLE_BYTES) -> str:
     """Read a UTF-8 text file, with a clear :class:`InputError` for every way it can be unusable."""
     path = Path(path)
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except OSError as exc:  # a name the system cannot take (too long, ...)
+        raise InputError(f"{str(path)[:200]}: cannot be opened ({exc.strerror or exc}). Check the file name.") from None
+    if not exists:
         raise InputError(f"{path}: no such file. Check the path of the {what}.")
-    if path.is_dir():
+    if is_dir:
         raise InputError(f"{path}: is a directory, not an {what} file. Name the file itself.")
     try:
         size = path.stat().st_size

@@ -24,7 +24,9 @@ def slug_for(path: Path) -> str:
     slug = re.sub(r"[^a-z0-9._-]+", "-", stem).strip("-.")
     if not _SLUG_OK.match(slug):
         raise InputError(f"{path}: cannot derive a slug from the file name. Rename it with letters and digits.")
-    return slug
+    from .pathsafe import check_slug
+
+    return check_slug(slug, str(path))
 
 
 def ingest_file(path: Path) -> Article:

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlsplit
 
 from .article import Article, Block
 from .errors import InputError, PairFileError, TranslateError
+from .pathsafe import is_file
 from .render import (
     SNIPPET_TEMPLATE,
     TEMPLATE_NAMES,
@@ -115,14 +116,14 @@ def locate_pair_file(article: str, workdir: Path) -> Path:
         if not any(resolved == r or r in resolved.parents for r in roots):
             raise InputError(f"{text}: outside the project and the workspace; refused. Name the article by slug.")
     if path.suffix.lower() in PAIR_SUFFIXES:
-        if not path.is_file():
+        if not is_file(path):
             raise InputError(f"{text}: no such pair file.")
         return path
     from .ingest import slug_for
 
     slug = slug_for(path)
     pair = workdir / f"{slug}.xlf"
-    if not pair.is_file():
+    if not is_file(pair):
         raise InputError(f"{text}: no pair file {pair} for this article. Translate it first: translate run {text}")
     return pair
 
