@@ -17,6 +17,7 @@ from .errors import InputError
 from .inline import InlineBuilder
 
 _HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sup": "sup", "#sub": "sub", "#s": "s"}
+MIN_WORDS = 5  # below this the "main content" is a menu entry or a button, not an article
 _LEFT_OUT = "left out by the main-content extractor (page furniture)"
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th", "figcaption", "dd", "dt",
                "pre", "address", "caption", "summary", "div", "section", "article",
@@ -36,8 +37,10 @@ def parse_html(text: str, origin: str):
     except Exception as exc:  # noqa: BLE001 - the extractor's failures on broken pages vary
         raise InputError(f"{origin}: the page could not be read as HTML ({type(exc).__name__}: {exc}).") from None
     body = getattr(doc, "body", None) if doc is not None else None
-    if body is None or not "".join(body.itertext()).strip():
-        raise InputError(f"{origin}: no main content found in the page (the extractor found no article text). "
+    found = " ".join("".join(body.itertext()).split()) if body is not None else ""
+    if len(found.split()) < MIN_WORDS:
+        what = f"only {found[:60]!r}" if found else "no article text"
+        raise InputError(f"{origin}: no main content found in the page (the extractor found {what}). "
                          "Check that the file is the article's page, not an index or an error page.")
     metadata = Metadata(
         title=_clean(getattr(doc, "title", None)),

@@ -246,6 +246,25 @@ def place_codes(source: str, codes: list[InlineCode], target: str) -> tuple[list
     return [placed[id(code)] for code in codes], exact
 
 
+NOTE_CODES_PLACED = ("Inline markup (links, emphasis, code) was placed in the machine draft by position: "
+                     "check that each code wraps the right words.")
+
+
+def place_target_codes(segments) -> None:
+    """After MT: every segment's codes placed in its draft; flagged where placed by position.
+
+    The model translated the plain text (it never saw the codes), so nothing it writes can lose
+    or break one: all of them are put back here, well-formed.
+    """
+    for seg in segments:
+        if not seg.codes or seg.target is None:
+            continue
+        seg.target_codes, exact = place_codes(seg.source, seg.codes, seg.target)
+        if not exact and FLAG_CODES_PLACED not in seg.flags:
+            seg.flags.append(FLAG_CODES_PLACED)
+            seg.notes.append(NOTE_CODES_PLACED)
+
+
 def _find(target: str, wrapped: str, cursor: int) -> int:
     at = target.find(wrapped, cursor)
     if at < 0:

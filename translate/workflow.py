@@ -15,6 +15,7 @@ from . import __version__
 from .article import ORIGIN_MT, Article, Segment
 from .errors import LockError, PairFileError, TranslateError
 from .ingest import ingest_file
+from .inline import place_target_codes
 from .xliff import read_pair_file, write_pair_file
 
 SEGMENTER_VERSION = "2"
@@ -90,6 +91,7 @@ def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool
             continue
         seg.target, seg.mt, seg.state, seg.origin = prev.target, prev.mt, prev.state, prev.origin
         seg.flags, seg.notes, seg.terms = list(prev.flags), list(prev.notes), list(prev.terms)
+        seg.target_codes = list(prev.target_codes)
         kept += 1
     return kept
 
@@ -163,6 +165,7 @@ def run_articles(
         pending = [seg for _, article, _ in prepared for seg in article.segments if seg.needs_mt]
         translations = engine.translate([seg.source for seg in pending]) if pending else []
         apply_translations(pending, translations)
+        place_target_codes(pending)
         pending_ids = {id(seg) for seg in pending}
         for result, article, _ in prepared:
             segs = article.segments
