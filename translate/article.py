@@ -53,6 +53,21 @@ class InlineCode:
 
 
 @dataclass
+class Candidate:
+    """A translation candidate offered to the translator (XLIFF ``mtc:match``).
+
+    ``kind`` is ``tm`` (a memory match), ``previous`` (the human text of an earlier version of
+    a changed sentence) or ``other``; the machine draft is :attr:`Segment.mt`, not a candidate.
+    """
+
+    source: str
+    target: str
+    kind: str = "tm"
+    similarity: float | None = None  # 0-100, source-side similarity
+    origin: str = ""  # where it came from: "memory", an article slug, a TMX file...
+
+
+@dataclass
 class Segment:
     """One sentence: the translation unit."""
 
@@ -69,6 +84,9 @@ class Segment:
     terms: list[TermHit] = field(default_factory=list)
     codes: list[InlineCode] = field(default_factory=list)  # inline markup in the source
     target_codes: list[InlineCode] = field(default_factory=list)  # the same codes, placed in the target
+    candidates: list[Candidate] = field(default_factory=list)
+    approved_by: str | None = None  # who moved the segment to final, and when (ISO 8601 UTC)
+    approved_at: str | None = None
 
     @property
     def needs_mt(self) -> bool:
