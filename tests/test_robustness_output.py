@@ -5,7 +5,7 @@ URL, segment ids, approver, glossary terms) carries hostile markup; the publishe
 and Markdown rendered as a static-site generator would) and the review report are parsed as
 HTML5 and searched for anything executable: a <script>, <iframe>, <object>, <embed> or <svg>
 element, an on* attribute, a javascript:/data:/vbscript: URL, a <meta http-equiv> or <base>.
-Template syntax in texts ({{ 7*7 }}) must come out as text, never evaluated.
+Template syntax in texts ({{ 7*191 }}) must come out as text, never evaluated.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ PAYLOADS = [
     "</textarea></title></style><script>alert(2)</script>",
     "<iframe src=javascript:alert(3)>",
     "<a href=\"javascript:alert(4)\">x</a>",
-    "{{ 7*7 }}{% for x in range(3) %}X{% endfor %}",
+    "{{ 7*191 }}{% for x in range(3) %}XyZ{% endfor %}",
     "<!--",
     "]]><script>alert(5)</script>",
     "&lt;script&gt;alert(6)&lt;/script&gt;",
@@ -55,10 +55,9 @@ def executable_parts(html: str) -> list[str]:
             if name in ("href", "src", "action", "formaction", "xlink:href", "cite", "data") and \
                     re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith(BAD_SCHEMES):
                 found.append(f"{tag} {name}={value}")
-    if "49" in html and "{{ 7*7 }}" not in html and "{{ 7*7 }}".replace("{", "&#123;") not in html:
-        # A template expression evaluated would print 49 where the text was.
-        if re.search(r"(?<![\d.])49(?![\d.])", html):
-            found.append("template expression evaluated")
+    # A template expression evaluated would print 1337, or XyZ three times, where the text was.
+    if "1337" in html or "XyZXyZ" in html:
+        found.append("template expression evaluated")
     return found
 
 
@@ -156,6 +155,7 @@ def test_the_detector_sees_an_injection():
                 '<meta http-equiv="refresh" content="0">'):
         assert executable_parts(raw), raw
     assert executable_parts("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>") == []
+    assert executable_parts("<p>1337</p>")
 
 
 def test_review_report_command_writes_a_safe_page(tmp_path, monkeypatch):

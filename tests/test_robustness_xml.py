@@ -180,6 +180,13 @@ def test_planted_payloads_are_never_resolved(reader, listener, tmp_path):
     secret_file = tmp_path / "secret.txt"
     secret_file.write_text(SECRET)
     outcomes = {}
+    warm = tmp_path / "warm-up"
+    warm.mkdir()
+    (warm / filename).write_bytes(seed())
+    try:  # schemas load once, outside the memory measurement
+        call(warm / filename)
+    except TranslateError:
+        pass
     for name, (prolog, inline) in payloads(port, secret_file).items():
         data = plant(seed(), needle, prolog, inline, utf16="UTF-16" in name)
         folder = tmp_path / name.replace(" ", "_").replace("(", "").replace(")", "").replace(",", "")
@@ -273,13 +280,35 @@ ALLOWED = {
 }
 
 
+XML_RECEIVERS = ("etree", "ElementTree", "objectify", "minidom", "pulldom", "sax", "expat", "lxml", "ET")
+
+
+def _dotted(node) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
 def _calls(tree: ast.AST):
+    """(name, line) of each XML parsing call or import in ``tree``."""
+    imported: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and (
+                node.module.startswith("lxml") or node.module.startswith("xml.")):
+            imported |= {a.asname or a.name for a in node.names if a.name in PARSING_CALLS}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-            if name:
-                yield name, node.lineno
+            if isinstance(func, ast.Attribute) and func.attr in PARSING_CALLS:
+                receiver = _dotted(func.value)
+                if any(part in XML_RECEIVERS for part in receiver.split(".")):
+                    yield func.attr, node.lineno
+            elif isinstance(func, ast.Name) and func.id in imported:
+                yield func.id, node.lineno
+            elif isinstance(func, ast.Attribute) and func.attr in ("XMLSchema", "DTD"):
+                yield func.attr, node.lineno
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             for module in modules:
@@ -294,7 +323,7 @@ def test_every_xml_reader_goes_through_xmlsafe():
         if (rel, "*") in ALLOWED:
             continue
         for name, line in _calls(ast.parse(path.read_text("utf-8"))):
-            if (name in PARSING_CALLS or name.startswith("import ")) and (rel, name) not in ALLOWED:
+            if (rel, name) not in ALLOWED:
                 offenders.append(f"translate/{rel}:{line}: {name}")
     assert not offenders, ("XML parsed outside translate/xmlsafe.py (use parse_xml / read_xml_file, or add a "
                            "reviewed exception here):\n" + "\n".join(offenders))
@@ -313,6 +342,7 @@ def test_the_gate_parser_settings():
 
 def test_the_scan_sees_a_parser_call():
     """The scan above is only worth something if it notices a stray parser."""
-    snippet = "from lxml import etree\nimport xml.dom.minidom\ndef f(b):\n    return etree.fromstring(b)\n"
-    found = {name for name, _ in _calls(ast.parse(snippet))}
-    assert {"fromstring", "import xml.dom.minidom"} <= found
+    snippet = ("from lxml import etree\nimport xml.dom.minidom\nfrom lxml.etree import iterparse as ip\n"
+               "def f(b):\n    ip(b)\n    ast.parse(b)\n    return etree.fromstring(b)\n")
+    found = [name for name, _ in _calls(ast.parse(snippet))]
+    assert sorted(found) == ["fromstring", "import xml.dom.minidom", "ip"]
