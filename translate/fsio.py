@@ -16,19 +16,25 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsynced, then renamed over the target. On any failure the temporary file is removed.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # read-only, full, no permission: name the file the user knows
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and exc.filename in (None, tmp):
+            # Name the file the user knows (a failed fsync names nothing, a failed write the temp file).
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
         raise
     _fsync_dir(path.parent)
 
