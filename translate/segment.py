@@ -215,7 +215,7 @@ def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: 
     if "…" in term or ".." in term or ". ." in term:
         if term_start > 0 and text[term_start - 1].isspace():
             # An elision inside a quotation ("we will ... defend"): only a clear opener starts anew.
-            return word in rules.starters
+            return word in rules.starters and word not in _NAME_LIKE_STARTERS
         return (nxt.isupper() or nxt in _OPENERS) and not nxt.isdigit()
     # A single period.
     token = _token_before(text, term_start)
