@@ -379,3 +379,80 @@ def read_content(element, data: dict[str, str]) -> tuple[str, list[InlineCode]]:
 
     walk(element)
     return "".join(builder.parts), builder.codes
+
+
+# --------------------------------------------------------------------------- for publishing
+_MD_PAIRS = {"*": "em", "_": "em", "**": "strong", "__": "strong", "~~": "s", "~": "s"}
+_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][\w-]*)([^>]*?)(/?)\s*>\Z", re.S)
+_ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_MD_LINK_END = re.compile(r"\]\(\s*<?([^\s>)]*)>?(?:\s+[\"'(](.*)[\"')])?\s*\)\Z", re.S)
+
+
+def runs(text: str, codes: list[InlineCode]) -> list:
+    """``text`` and its codes as the publishing renderer's runs (:mod:`translate.render`): plain
+    strings and neutral :class:`translate.render.Code` items parsed from each code's original
+    Markdown or HTML, so the French page gets its links and emphasis back where the codes are."""
+    from html import unescape
+
+    from .render import Code
+
+    out: list = []
+    pos = 0
+
+    def text_run(chunk: str) -> None:
+        if chunk:
+            out.append(chunk)
+
+    for event in events(codes):
+        text_run(text[pos:event.pos])
+        pos = event.pos
+        code = event.code
+        if event.what in ("open", "close"):
+            tag, attrs = _paired_tag(code, unescape)
+            if tag:
+                out.append(Code("open" if event.what == "open" else "close", tag, attrs, id=code.id))
+            continue
+        data = code.data.strip()
+        match = _TAG.match(data)
+        if code.type == "link" and data[1:-1] == code.equiv:  # a Markdown autolink <https://...>
+            out.append(Code("open", "a", (("href", code.equiv),), id=code.id))
+            out.append(code.equiv)
+            out.append(Code("close", "a", id=code.id))
+        elif data.startswith("`") or data.lower().startswith("<code"):
+            out.append(Code("standalone", "code", text=code.equiv, id=code.id))
+        elif match and match.group(2).lower() != "img":
+            name = match.group(2).lower()
+            if name == "code":
+                out.append(Code("standalone", "code", text=code.equiv, id=code.id))
+            elif name == "br" or match.group(4):
+                out.append(Code("standalone", name, id=code.id))
+            else:
+                kind = "close" if match.group(1) else "open"
+                out.append(Code(kind, name, _attrs(match.group(3), unescape), id=code.id))
+        elif data in ("\\", "") and not code.equiv:
+            out.append(Code("standalone", "br", id=code.id))  # a Markdown hard break
+        elif code.equiv:
+            out.append(code.equiv)  # an image: its text alternative, in the flow of the sentence
+    text_run(text[pos:])
+    return out
+
+
+def _paired_tag(code: InlineCode, unescape) -> tuple[str, tuple]:
+    data = code.data.strip()
+    if data in _MD_PAIRS:
+        return _MD_PAIRS[data], ()
+    if data == "[":
+        match = _MD_LINK_END.match(code.data_end.strip())
+        if match:
+            attrs = (("href", match.group(1)),) + ((("title", match.group(2)),) if match.group(2) else ())
+            return "a", attrs
+        return "", ()
+    match = _TAG.match(data)
+    if match:
+        return match.group(2).lower(), _attrs(match.group(3), unescape)
+    return "", ()
+
+
+def _attrs(raw: str, unescape) -> tuple:
+    return tuple((m.group(1).lower(), unescape(m.group(2) or m.group(3) or m.group(4) or ""))
+                 for m in _ATTR.finditer(raw or ""))
