@@ -30,6 +30,7 @@ from .render import (
     TEMPLATE_NAMES,
     Run,
     collapse_spaces,
+    inline_runs,
     plain_text,
     render_template,
     runs_to_html,
@@ -226,18 +227,27 @@ def block_role(kind: str) -> tuple[str, int]:
     return "p", 0
 
 
-def block_runs(block: Block) -> list[Run]:
-    """The block's French content as runs: targets joined by the source's inter-sentence spacing.
-
-    Inline codes, where the ingestion recorded them, are placeholders inside targets; this
-    version of the pair file carries plain text, so a block is one text run.
-    """
+def block_runs(block: Block, fmt: str = "text") -> list[Run]:
+    """The block's French content as runs: each target with its inline codes restored, joined
+    by the source's spacing between sentences. ``fmt`` is the source format (the codes' markup)."""
     gaps = block.gaps()
-    parts: list[str] = [gaps[0]]
+    runs: list[Run] = [gaps[0]]
     for i, seg in enumerate(block.segments):
-        parts.append(seg.target or "")
-        parts.append(gaps[i + 1])
-    return ["".join(parts)]
+        runs.extend(inline_runs(seg.target or "", getattr(seg, "target_codes", None) or [], fmt))
+        runs.append(gaps[i + 1])
+    return runs
+
+
+def lost_codes(article: Article) -> list[str]:
+    """Segments whose source has inline codes (links, emphasis) that the French lacks."""
+    out = []
+    for seg in article.segments:
+        source_codes = getattr(seg, "codes", None) or []
+        target_codes = getattr(seg, "target_codes", None) or []
+        if len(target_codes) < len(source_codes):
+            out.append(f"segment {seg.id}: {len(source_codes) - len(target_codes)} of its {len(source_codes)} "
+                       "inline codes (links, emphasis...) are missing from the French; that markup is not restored.")
+    return out
 
 
 def _norm(text: str) -> str:
@@ -272,7 +282,7 @@ def arrange(article: Article, rules: Sequence[Rule]) -> Body:
     groups: list[dict[str, Any]] = []
     for block in article.blocks:
         role, level = block_role(block.kind)
-        runs = collapse_spaces(typeset(collapse_spaces(block_runs(block)), rules))
+        runs = collapse_spaces(typeset(collapse_spaces(block_runs(block, article.format)), rules))
         if not runs:
             continue
         if title_runs is None and (role == "title" or (want_title and _norm(block.text) == want_title)):
@@ -389,7 +399,7 @@ def approval_time(article: Article, stamp: dict[str, str]) -> str | None:
 def build_context(article: Article, *, stamp: dict[str, str], sha: str, published: str, urls: Urls,
                   config: PublishConfig, out_file: Path) -> tuple[dict[str, Any], list[str]]:
     """What the templates see, and warnings for the user."""
-    warnings: list[str] = [urls.warning] if urls.warning else []
+    warnings: list[str] = ([urls.warning] if urls.warning else []) + lost_codes(article)
     body = arrange(article, config.rules)
     if body.title_runs is not None:
         title = plain_text(body.title_runs)
