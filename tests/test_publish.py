@@ -331,12 +331,22 @@ def test_unsafe_article_names_are_refused(name, pair):
 
 def test_article_by_slug_source_file_or_pair_file(pair, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "geneva-summit.html").write_text("<p>English.</p>", "utf-8")
     assert locate_pair_file("geneva-summit", pair.parent) == pair.parent / "geneva-summit.xlf"
     assert locate_pair_file("en/geneva-summit.html", pair.parent) == pair.parent / "geneva-summit.xlf"
     assert locate_pair_file("work/geneva-summit.xlf", pair.parent) == Path("work/geneva-summit.xlf")
     assert locate_pair_file(str(pair), pair.parent) == pair
+    with pytest.raises(InputError, match="no such file"):
+        locate_pair_file("en/other-story.md", pair.parent)
+    (tmp_path / "en" / "other-story.md").write_text("# English\n", "utf-8")
     with pytest.raises(InputError, match="translate run"):
         locate_pair_file("en/other-story.md", pair.parent)
+    # A pair file outside the workspace is refused (it would not be the article's record).
+    elsewhere = tmp_path / "elsewhere.xlf"
+    shutil.copy(pair, elsewhere)
+    with pytest.raises(InputError, match="outside"):
+        locate_pair_file("elsewhere.xlf", pair.parent)
 
 
 def test_cli_publish_and_refusal(pair, tmp_path, monkeypatch):
@@ -397,3 +407,23 @@ def test_end_to_end_from_translate_run(test_model_dir, tmp_path):
     first = page.read_bytes()
     assert runner.invoke(main, ["publish", str(pair), "--workdir", str(work), "--out", str(out)]).exit_code == 0
     assert page.read_bytes() == first
+
+
+def test_published_time_is_the_approval_time(pair, tmp_path):
+    """After `translate review approve`, the published time is the approval's: publishing is then
+    a pure function of the pair file, even with the manifest gone."""
+    from translate.approve import approve_article
+
+    edit(pair, lambda a: [setattr(s, "state", "reviewed") for s in a.segments[:3]])
+    with pytest.raises(PublishRefused, match="3 of 13 segments are not final"):
+        publish_pair_file(pair, config(tmp_path), now=fixed_now)
+    report = approve_article("geneva-summit", pair.parent, by="desk editor", memory=tmp_path / "tm.sqlite")
+    assert report.approved == 3
+    article, _ = read_pair_file(pair)
+    approved = max(s.approved_at for s in article.segments if s.approved_at)
+    result = publish_pair_file(pair, config(tmp_path), now=fixed_now)
+    assert datetime.fromisoformat(result.published.replace("Z", "+00:00")) == datetime.fromisoformat(approved)
+    page = result.path.read_bytes()
+    (tmp_path / "index.json").unlink()
+    again = publish_pair_file(pair, config(tmp_path), now=lambda: datetime(2031, 1, 1, tzinfo=timezone.utc))
+    assert again.path.read_bytes() == page and not again.changed

@@ -43,7 +43,6 @@ from .typography import RULES, Rule
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 PAIR_SUFFIXES = {".xlf", ".xliff"}
-SOURCE_SUFFIXES = {".html", ".htm", ".md", ".markdown", ".txt", ".text"}
 FORMATS = ("html", "md")
 
 # A glossary check for the gate: the problems it finds in the article's targets, each a line that
@@ -92,22 +91,17 @@ class PublishResult:
 def locate_pair_file(article: str, workdir: Path) -> Path:
     """The pair file for ``article``: a slug, the English source file or the pair file itself.
 
-    Refuses ``..`` in paths and absolute paths outside the working directory and the workspace,
-    so that a name can never reach files elsewhere.
+    Refuses ``..`` in paths and absolute paths outside the working directory and the workspace
+    before anything is looked up; the rest is the resolver every command shares
+    (:func:`translate.articleref.resolve_article`: a pair file must lie in the workspace).
     """
+    from .articleref import resolve_article
+
     text = str(article)
     workdir = Path(workdir)
     if not text.strip() or "\x00" in text:
         raise InputError("no article given: name it by slug, English source file or pair file.")
     path = Path(text)
-    is_path = "/" in text or "\\" in text or path.suffix.lower() in PAIR_SUFFIXES | SOURCE_SUFFIXES
-    if not is_path:
-        if not SLUG_RE.match(text):
-            raise InputError(f"{text!r} is not a valid article slug (lower-case letters, digits, '.', '_' and '-').")
-        pair = workdir / f"{text}.xlf"
-        if not pair.is_file():
-            raise InputError(f"{text}: no pair file {pair}. Translate the article first (translate run) or check --workdir.")
-        return pair
     if ".." in path.parts or ".." in PurePosixPath(text.replace("\\", "/")).parts:
         raise InputError(f"{text}: paths with '..' are refused. Name the article by slug or by a path inside the project.")
     if path.is_absolute():
@@ -115,17 +109,7 @@ def locate_pair_file(article: str, workdir: Path) -> Path:
         roots = [Path.cwd().resolve(), workdir.resolve()]
         if not any(resolved == r or r in resolved.parents for r in roots):
             raise InputError(f"{text}: outside the project and the workspace; refused. Name the article by slug.")
-    if path.suffix.lower() in PAIR_SUFFIXES:
-        if not path.is_file():
-            raise InputError(f"{text}: no such pair file.")
-        return path
-    from .ingest import slug_for
-
-    slug = slug_for(path)
-    pair = workdir / f"{slug}.xlf"
-    if not pair.is_file():
-        raise InputError(f"{text}: no pair file {pair} for this article. Translate it first: translate run {text}")
-    return pair
+    return resolve_article(text, workdir).pair_file
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,13 +371,22 @@ def published_time(previous: dict[str, Any] | None, sha: str, status: str,
     return _iso(now())
 
 
-def approval_time(article: Article, stamp: dict[str, str]) -> str | None:
-    """The latest approval time recorded in the pair file, if the review stage recorded one."""
-    for key in ("approved", "approved-at"):
-        value = article.metadata.extra.get(key) or stamp.get(key)
-        if value:
-            return value
-    return None
+def approval_time(article: Article) -> str | None:
+    """When the article became publishable: the latest approval of its segments (recorded by
+    ``translate review approve``), or None when no segment records one."""
+    times = []
+    for seg in article.segments:
+        value = getattr(seg, "approved_at", None)
+        if not value:
+            continue
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        times.append(moment)
+    return _iso(max(times)) if times else None
 
 
 def build_context(article: Article, *, stamp: dict[str, str], sha: str, published: str, urls: Urls,
@@ -509,7 +502,7 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
             raise PublishRefused(
                 f"{slug}: a reviewed French version is published ({previous.get('file')}); a draft would replace it. "
                 "Publish the reviewed version again when the new segments are final. Nothing was written.")
-        published = published_time(previous, sha, status, approval_time(article, stamp), now)
+        published = published_time(previous, sha, status, None if config.draft else approval_time(article), now)
         context, warnings = build_context(article, stamp=stamp, sha=sha, published=published, urls=urls,
                                           config=config, out_file=out_file)
         page_bytes = render_page(context, config.fmt, env)
