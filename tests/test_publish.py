@@ -231,14 +231,15 @@ def test_a_draft_never_replaces_a_reviewed_version(pair, tmp_path):
 
 
 def test_glossary_problems_hold_the_article_back(pair, tmp_path):
-    def check(article):
+    def check(article, pair_file):
+        assert pair_file == pair
         return [f"{article.segments[1].id}: \"Vladimir Putin\" must read \"Vladimir Poutine\""]
 
     with pytest.raises(PublishRefused) as info:
         publish_pair_file(pair, config(tmp_path), glossary_check=check, now=fixed_now)
     assert "glossary check found 1 problem" in str(info.value) and "Vladimir Poutine" in str(info.value)
     assert not (tmp_path / "fr").exists()
-    ok = publish_pair_file(pair, config(tmp_path), glossary_check=lambda a: [], now=fixed_now)
+    ok = publish_pair_file(pair, config(tmp_path), glossary_check=lambda a, p: [], now=fixed_now)
     assert ok.glossary == "passed"
 
 

@@ -45,9 +45,9 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 PAIR_SUFFIXES = {".xlf", ".xliff"}
 FORMATS = ("html", "md")
 
-# A glossary check for the gate: the problems it finds in the article's targets, each a line that
-# names the segment and the term. An empty list means the article passes.
-GlossaryCheck = Callable[[Article], Sequence[str]]
+# A glossary check for the gate: given the article and its pair file, the problems it finds in the
+# targets, each a line that names the segment and the term. An empty list means the article passes.
+GlossaryCheck = Callable[[Article, Path], Sequence[str]]
 
 
 class PublishRefused(TranslateError):
@@ -480,7 +480,7 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
     problems: list[str] = []
     glossary_note = glossary_label or ("not checked" if glossary_check is None else "passed")
     if glossary_check is not None:
-        problems = list(glossary_check(article))
+        problems = list(glossary_check(article, pair_file))
         if problems:
             glossary_note = f"{len(problems)} problem(s)"
     check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file))
