@@ -93,23 +93,3 @@ def test_html_and_markdown_markup_survive_mt_as_inline_codes(test_model_dir, tmp
             assert FLAG_CODES_PLACED in seg.flags or all(c.kind == "pc" for c in seg.codes)
         links = [c for s in article.segments for c in s.target_codes if c.type == "link"]
         assert any("https://example.com/pc" in c.data + c.data_end for c in links)
-
-
-def test_runs_give_the_publishing_renderer_links_and_emphasis_back():
-    from translate.ingest import ingest_file
-    from translate.inline import runs
-    from translate.render import runs_to_html, runs_to_markdown
-
-    md = ingest_file(ARTICLES / "summit.md").blocks[1]
-    html = runs_to_html(runs(md.text, md.codes))
-    assert '<a href="https://example.com/pc" title="PC">press conference</a>' in html
-    assert "<em>quite constructive</em>" in html and "<strong>Biden</strong>" in html
-    page = ingest_file(ARTICLES / "summit.html").blocks[-1]
-    assert runs_to_markdown(runs(page.text, page.codes)).startswith(
-        "Officials [said *on Wednesday*](https://example.com/a?x=1&y=2) that the talks would go on. Run `pip install` now.")
-    # In a machine draft, wherever the codes were placed, the markup is whole.
-    seg = md.segments[0]
-    target = "Lors d'une conférence de presse, Poutine a qualifié les pourparlers de très constructifs."
-    placed, _ = place_codes(seg.source, seg.codes, target)
-    out = runs_to_html(runs(target, placed))
-    assert out.count("<a ") == out.count("</a>") == 1 and out.count("<em>") == out.count("</em>") == 1
