@@ -424,7 +424,7 @@ def build_context(article: Article, *, stamp: dict[str, str], sha: str, publishe
         "status": "draft" if config.draft else "published",
         "pair_sha256": sha,
         "source_format": article.format,
-        "site_name": config.site_name or "",
+        "site_name": config.site_name or md.extra.get("site", ""),
         "model": stamp.get("model", ""),
         "test_model": stamp.get("test-model") == "yes",
         "segments": len(article.segments),
