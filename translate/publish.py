@@ -435,7 +435,7 @@ def build_context(article: Article, *, stamp: dict[str, str], sha: str, publishe
 
 def render_page(context: dict[str, Any], fmt: str, env) -> bytes:
     text = render_template(env, TEMPLATE_NAMES[fmt], context)
-    return text.encode("utf-8")
+    return (text.rstrip() + "\n").encode("utf-8")  # one final newline, whatever the template ends with
 
 
 # ---------------------------------------------------------------------------------------------
