@@ -78,9 +78,10 @@ class Workload:
         self.edits: dict[tuple[str, str], tuple[str, str]] = {}  # (slug, segment id) -> (target, state)
         self.changes = 0
 
-    def change_sources(self) -> None:
-        """Give the next command work: new or edited sentences in a few articles."""
-        for path in self.rng.sample(self.paths, k=max(1, len(self.paths) // 3)):
+    def change_sources(self, keep: str | None = None) -> None:
+        """Give the next command work: new or edited sentences in a few articles (not ``keep``)."""
+        pool = [p for p in self.paths if p.stem != keep]
+        for path in self.rng.sample(pool, k=max(1, len(pool) // 3)):
             text = path.read_text("utf-8")
             self.changes += 1
             if self.rng.random() < 0.6:
@@ -179,6 +180,30 @@ def start(cmd: list[str], log) -> subprocess.Popen:
     return subprocess.Popen(cmd, cwd=load_cwd, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def wait_until_locked(lock_file: Path, proc: subprocess.Popen, timeout: float) -> bool:
+    """True once another process holds ``lock_file`` (an flock probe that fails), False if
+    ``proc`` ends or time runs out first. The probe holds the lock for microseconds at most."""
+    import fcntl
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            fd = os.open(lock_file, os.O_RDWR)
+        except FileNotFoundError:
+            time.sleep(0.02)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+        time.sleep(0.02)
+    return False
+
+
 def clean_refusal(output: str) -> bool:
     return "Traceback" not in output and "Error:" in output
 
@@ -260,10 +285,12 @@ def main() -> int:
     scenarios = [s for s in scenarios if "batch" not in s or "batch" in kinds]
     for i in range(args.concurrent):
         first, second = scenarios[i % len(scenarios)]
-        load.change_sources()
-        before = snapshot(load.work)
         target = rng.choice(sorted(load.work.glob("*.xlf")))
         slug = target.stem
+        # The others change (MT to do, the run holds every article meanwhile); the imported
+        # article's English stays as the translator's copy has it.
+        load.change_sources(keep=slug)
+        before = snapshot(load.work)
         edited = None
 
         def cmd(kind: str) -> list[str]:
@@ -286,13 +313,19 @@ def main() -> int:
 
         with open(logs / f"concurrent-{i}-a.log", "w+") as log_a, open(logs / f"concurrent-{i}-b.log", "w+") as log_b:
             a = start(cmd(first), log_a)
-            time.sleep(rng.uniform(0.0, spans.get(first, 5) * 0.6))
+            if second in ("pair import", "review approve"):
+                # Start it while the run holds the article: the lock is the thing under test.
+                held = wait_until_locked(load.work / f".{slug}.lock", a, timeout=spans.get(first, 30) * 2)
+                outcome_note = "while the run held the article" if held else "after the run (it never held the lock long enough)"
+            else:
+                time.sleep(rng.uniform(0.0, 1.5))  # both load the model, then race for the articles
+                outcome_note = "started together"
             b = start(cmd(second), log_b)
             rc_a, rc_b = a.wait(timeout=600), b.wait(timeout=600)
             log_a.seek(0)
             log_b.seek(0)
             out_a, out_b = log_a.read(), log_b.read()
-        outcome = {"scenario": f"{first} + {second}", "first_rc": rc_a, "second_rc": rc_b}
+        outcome = {"scenario": f"{first} + {second}", "first_rc": rc_a, "second_rc": rc_b, "timing": outcome_note}
         problems = []
         for rc, out, kind in ((rc_a, out_a, first), (rc_b, out_b, second)):
             if rc != 0 and not clean_refusal(out):
@@ -315,7 +348,8 @@ def main() -> int:
         figures["concurrent"].append(outcome)
         for p in problems:
             figures["problems"].append(f"concurrent {first} + {second}: {p}")
-        print(f"concurrent {i + 1}: {first} + {second}: exits {rc_a}/{rc_b}; refused: {outcome['refused'] or 'none'}; "
+        print(f"concurrent {i + 1}: {first} + {second} ({outcome_note}): exits {rc_a}/{rc_b}; "
+              f"refused: {outcome['refused'] or 'none'}; "
               f"{'OK' if not problems else 'PROBLEMS: ' + '; '.join(problems[:2])}", flush=True)
 
     # The re-run finishes the work.

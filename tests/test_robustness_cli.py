@@ -156,3 +156,29 @@ def test_traversal_article_arguments(arg, project):
         assert result.exception is None or isinstance(result.exception, SystemExit), (args, repr(result.exception))
         assert result.exit_code != 0 and "Error:" in result.output, (args, result.output)
     assert snapshot(project) == before
+
+
+def test_batch_over_a_folder_of_hostile_files(project, test_model_dir):
+    """One good article among hostile ones: the good one done, each bad one named, no traceback,
+    a symlink loop not followed, nothing outside the workspace written."""
+    pytest.importorskip("translate.batch", reason="translate batch is not on this branch yet")
+    inbox = project / "inbox"
+    inbox.mkdir()
+    (inbox / "good.txt").write_text(ARTICLE)
+    (inbox / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (inbox / "con.txt").write_text(ARTICLE)
+    (inbox / "huge.txt").write_bytes(b"word " * (3 * 1024 * 1024 // 5))
+    (inbox / "xxe.html").write_text(f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                                    "<html><body><p>Leaders met &e; in Geneva. They talked.</p></body></html>")
+    (inbox / "loop").symlink_to(inbox, target_is_directory=True)
+    result = CliRunner().invoke(main, ["batch", "--model", str(test_model_dir), "--beam-size", "1",
+                                       "--workdir", "work", "inbox"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert result.exit_code != 0
+    for bad in ("binary.txt", "con.txt", "huge.txt"):
+        assert bad in result.output, (bad, result.output)
+    assert (project / "work" / "good.xlf").is_file()
+    assert not (project / "work" / "con.xlf").exists()
+    for pair in (project / "work").glob("*.xlf"):
+        assert b"root:" not in pair.read_bytes()
