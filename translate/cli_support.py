@@ -36,8 +36,16 @@ def model_options(func):
     return func
 
 
-def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str):
-    from .engine import EngineSettings, MarianEngine
+def backend_option(func):
+    return click.option("--backend", default="transformers", show_default=True, metavar="NAME",
+                        help="MT backend: transformers, or ctranslate2 (optional extra; needs "
+                             "`translate model convert` first).")(func)
+
+
+def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str,
+                backend: str = "transformers"):
+    from .backends import load_backend
+    from .engine import EngineSettings
 
     engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype)
-    return MarianEngine.load(model or settings.model, device=device or settings.device, settings=engine_settings)
+    return load_backend(backend, model or settings.model, device=device or settings.device, settings=engine_settings)
