@@ -185,3 +185,23 @@ def test_other_errors_are_not_retried():
     with pytest.raises(ValueError):
         engine.translate(["a b", "c d"])
     assert engine.sizes == [2]
+
+
+def test_fast_encoding_matches_the_tokenizer(engine, seed_article):
+    from translate.segment import split_sentences
+
+    texts = split_sentences(seed_article.read_text("utf-8")) + ["Café “quoted” — 10 000 €", "a <b> tag", "x</s>y"]
+    for text in texts:
+        assert engine._encode_ids(text) == engine.tokenizer(text, add_special_tokens=True)["input_ids"], text
+
+
+def test_ctranslate2_decoding_matches_the_tokenizer(ct2_model_dir):
+    import random
+
+    engine = load_backend("ctranslate2", str(ct2_model_dir), device="cpu", settings=EngineSettings(beam_size=1))
+    tok = engine.tokenizer
+    rng = random.Random(3)
+    for _ in range(50):
+        ids = [rng.randrange(tok.vocab_size) for _ in range(rng.randint(1, 20))]
+        pieces = [p for p in tok.convert_ids_to_tokens(ids) if p not in engine._special_tokens]
+        assert tok.convert_tokens_to_string(pieces) == tok.decode(ids, skip_special_tokens=True)

@@ -163,10 +163,34 @@ class BatchEngine:
         self.on_batch: Callable[[int], None] | None = None
         self.should_stop: Callable[[], bool] | None = None
         self.special_ids = set(tokenizer.all_special_ids)
+        self._fast_tokens = all(hasattr(tokenizer, name) for name in ("_tokenize", "_convert_token_to_id", "eos_token_id"))
+        self._ids_cache: dict[str, list[int]] = {}
 
     # ------------------------------------------------------------------ translating
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+        return len(self._encode_ids(text))
+
+    def _encode_ids(self, text: str) -> list[int]:
+        """Token ids with end-of-sentence, as ``tokenizer(text)["input_ids"]`` gives them.
+
+        The tokenizer's ``__call__`` goes through generic machinery that costs more than the
+        SentencePiece encoding itself; for text without special-token markup we call the same
+        steps directly (a test checks both agree). Results are memoised per translate() call.
+        """
+        cache = self._ids_cache
+        ids = cache.get(text)
+        if ids is None:
+            tok = self.tokenizer
+            if self._fast_tokens and "<" not in text:
+                ids = [tok._convert_token_to_id(p) for p in tok._tokenize(text)] + [tok.eos_token_id]
+            else:
+                ids = tok(text, add_special_tokens=True)["input_ids"]
+            cache[text] = ids
+        return ids
+
+    def _decode_ids(self, ids: list[int]) -> str:
+        """Text of generated ids (special tokens dropped), as ``tokenizer.decode`` gives it."""
+        return self.tokenizer.decode(ids, skip_special_tokens=True)
 
     def translate(self, texts: Sequence[str], *, logits_processors: Callable[[list[str], int], list] | None = None,
                   ) -> list[Translation]:
@@ -198,7 +222,10 @@ class BatchEngine:
             plans.append((parts, seps, flags))
             for part in parts:
                 pieces.setdefault(part, [])
-        results = self._translate_unique(list(pieces), logits_processors)
+        try:
+            results = self._translate_unique(list(pieces), logits_processors)
+        finally:
+            self._ids_cache = {}  # memo for one call only: memory stays bounded over a long run
         out = []
         for parts, seps, flags in plans:
             texts_out, part_flags, produced = [], list(flags), 0
@@ -217,7 +244,7 @@ class BatchEngine:
     def _translate_unique(self, texts: list[str], processors=None) -> dict[str, tuple[str, bool, int]]:
         if not texts:
             return {}
-        encoded = [self.tokenizer(t, add_special_tokens=True)["input_ids"] for t in texts]
+        encoded = [self._encode(t) for t in texts]
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]), reverse=True)
         results: dict[str, tuple[str, bool, int]] = {}
         for batch in self._batches(order, encoded):
@@ -270,6 +297,10 @@ class BatchEngine:
         return (self._generate_fitting(batch[:half], sources[:half], processors)
                 + self._generate_fitting(batch[half:], sources[half:], processors))
 
+    def _encode(self, text: str) -> list:
+        """What :meth:`_generate` receives per text (token ids here; a backend may differ)."""
+        return self._encode_ids(text)
+
     def _release_memory(self) -> None:
         """Give cached memory back after an out-of-memory failure (a backend may do more)."""
 
@@ -287,7 +318,7 @@ class BatchEngine:
     def _finish_row(self, tokens: list[int], limit: int) -> tuple[str, bool, int]:
         tokens = [t for t in tokens if t not in self.special_ids]
         capped = len(tokens) >= limit
-        return clean_output(self.tokenizer.decode(tokens, skip_special_tokens=True)), capped, len(tokens)
+        return clean_output(self._decode_ids(tokens)), capped, len(tokens)
 
     # ------------------------------------------------------------------ provenance
     def stamp(self) -> dict[str, str]:

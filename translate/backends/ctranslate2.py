@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import (DEFAULT_MODEL, BatchEngine, EngineSettings, _check_model_folder, _folder_fingerprint,
-                      _looks_like_path, _quiet_transformers, pick_device)
+                      _looks_like_path, _quiet_transformers, clean_output, pick_device)
 from ..errors import ModelError
 from ..fsio import atomic_write_text
 
@@ -151,6 +151,9 @@ class CTranslate2Engine(BatchEngine):
         self.translator = translator
         self.folder = folder
         self.meta = meta
+        self._special_tokens = set(tokenizer.all_special_tokens)
+        # What tokenizer.decode does for a shared vocabulary, set once (decode sets it per call).
+        tokenizer._decode_use_source_tokenizer = not getattr(tokenizer, "separate_vocabs", False)
 
     @classmethod
     def load(cls, name_or_path: str = DEFAULT_MODEL, *, device: str | None = None,
@@ -185,22 +188,27 @@ class CTranslate2Engine(BatchEngine):
         engine.stats.load_seconds = time.perf_counter() - started
         return engine
 
-    def _generate(self, batch: list[list[int]], sources: list[str], processors=None) -> list[tuple[str, bool, int]]:
-        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
-        limits = [self.output_limit(len(ids)) for ids in batch]
+    def _encode(self, text: str) -> list[str]:
+        # CTranslate2 takes the pieces themselves: no round trip through ids.
+        return self.tokenizer.convert_ids_to_tokens(self._encode_ids(text))
+
+    def _generate(self, batch: list[list[str]], sources: list[str], processors=None) -> list[tuple[str, bool, int]]:
+        limits = [self.output_limit(len(pieces)) for pieces in batch]
         options: dict[str, Any] = {}
         if self.settings.min_new_tokens:
             options["min_decoding_length"] = self.settings.min_new_tokens
         results = self.translator.translate_batch(
-            tokens, beam_size=max(1, self.settings.beam_size), max_decoding_length=max(limits),
+            batch, beam_size=max(1, self.settings.beam_size), max_decoding_length=max(limits),
             max_input_length=0, **options)
         out = []
+        special = self._special_tokens
         for result, limit in zip(results, limits):
             # CTranslate2 bounds the batch as a whole; the per-sentence bound is applied here.
-            ids = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])[:limit]
-            out.append(self._finish_row(ids, limit))
+            pieces = [p for p in result.hypotheses[0] if p not in special][:limit]
+            text = clean_output(self.tokenizer.convert_tokens_to_string(pieces)) if pieces else ""
+            out.append((text, len(pieces) >= limit, len(pieces)))
         self.stats.batches += 1
-        self.stats.source_tokens += sum(len(ids) for ids in batch)
+        self.stats.source_tokens += sum(len(pieces) for pieces in batch)
         self.stats.target_tokens += sum(n for _, _, n in out)
         return out
 
