@@ -27,7 +27,8 @@ def workdir_option(func):
 
 def model_options(func):
     func = click.option("--dtype", type=click.Choice(["auto", "float32", "float16", "bfloat16"]), default="auto",
-                        show_default=True, help="Weights precision: auto is float16 on GPU, float32 on CPU.")(func)
+                        show_default=True, help="Weights precision: auto is bfloat16 on GPUs that have it (else float16), "
+                             "bfloat16 on CPUs with native bf16 (AVX512-BF16/AMX), else float32.")(func)
     func = click.option("--beam-size", type=click.IntRange(1, 32), default=None,
                         help="Beam size for decoding [translate.toml, else 4].")(func)
     func = click.option("--device", default=None, help="auto, cpu, cuda, cuda:N or mps [auto].")(func)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import (DEFAULT_MODEL, BatchEngine, EngineSettings, _check_model_folder, _folder_fingerprint,
-                      _looks_like_path, _quiet_transformers, clean_output, pick_device)
+                      _looks_like_path, _quiet_transformers, clean_output)
 from ..errors import ModelError
 from ..fsio import atomic_write_text
 
@@ -162,9 +162,7 @@ class CTranslate2Engine(BatchEngine):
         settings = settings or EngineSettings()
         ctranslate2 = import_ctranslate2()
         folder = find_converted(name_or_path)
-        device = pick_device(device)
-        if device == "mps":
-            device = "cpu"  # CTranslate2 runs on CPU or CUDA only
+        device = _pick_device(ctranslate2, device)
         ct2_device, _, index = device.partition(":")
         compute = {"auto": "default", "float32": "float32", "float16": "float16", "bfloat16": "bfloat16"}[settings.dtype]
         threads = settings.threads or (os.cpu_count() or 1)
@@ -218,6 +216,20 @@ class CTranslate2Engine(BatchEngine):
         stamp["ctranslate2"] = str(self.meta.get("ctranslate2", ""))
         stamp["compute-type"] = str(self.translator.compute_type)
         return stamp
+
+
+def _pick_device(ctranslate2, requested: str | None) -> str:
+    """auto: CUDA when CTranslate2 sees a card, else CPU (no torch import: it is not needed here)."""
+    cards = ctranslate2.get_cuda_device_count()
+    if not requested or requested == "auto":
+        return "cuda" if cards > 0 else "cpu"
+    if requested == "mps":
+        return "cpu"  # CTranslate2 runs on CPU or CUDA only
+    if requested.startswith("cuda") and cards == 0:
+        raise ModelError(f"--device {requested}: CTranslate2 sees no CUDA card here. Use --device cpu or auto.")
+    if not (requested == "cpu" or requested.startswith("cuda")):
+        raise ModelError(f"--device {requested}: unknown device. Use auto, cpu, cuda or cuda:N.")
+    return requested
 
 
 def find_converted(name_or_path: str) -> Path:
