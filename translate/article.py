@@ -32,6 +32,42 @@ class TermHit:
 
 
 @dataclass
+class InlineCode:
+    """Inline markup (link, emphasis, code span, inline HTML...) kept out of the text to translate.
+
+    A paired code (``pc``) wraps ``text[start:end]``; a standalone one (``ph``) sits at ``start``
+    (``end == start``). ``data`` is the original markup (the opening one for ``pc``), ``data_end``
+    the closing one; ``equiv`` is what a standalone code shows (a code span's text, an image's alt).
+    Offsets are relative to the text the code belongs to (a block's, then a segment's). See
+    translate/inline.py.
+    """
+
+    id: str
+    kind: str  # "pc" or "ph"
+    start: int
+    end: int
+    data: str
+    data_end: str = ""
+    type: str = "fmt"  # XLIFF type: fmt, link, image, other
+    equiv: str = ""
+
+
+@dataclass
+class Candidate:
+    """A translation candidate offered to the translator (XLIFF ``mtc:match``).
+
+    ``kind`` is ``tm`` (a memory match), ``previous`` (the human text of an earlier version of
+    a changed sentence) or ``other``; the machine draft is :attr:`Segment.mt`, not a candidate.
+    """
+
+    source: str
+    target: str
+    kind: str = "tm"
+    similarity: float | None = None  # 0-100, source-side similarity
+    origin: str = ""  # where it came from: "memory", an article slug, a TMX file...
+
+
+@dataclass
 class Segment:
     """One sentence: the translation unit."""
 
@@ -46,6 +82,11 @@ class Segment:
     flags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     terms: list[TermHit] = field(default_factory=list)
+    codes: list[InlineCode] = field(default_factory=list)  # inline markup in the source
+    target_codes: list[InlineCode] = field(default_factory=list)  # the same codes, placed in the target
+    candidates: list[Candidate] = field(default_factory=list)
+    approved_by: str | None = None  # who moved the segment to final, and when (ISO 8601 UTC)
+    approved_at: str | None = None
 
     @property
     def needs_mt(self) -> bool:
@@ -60,6 +101,7 @@ class Block:
     kind: str
     text: str
     segments: list[Segment] = field(default_factory=list)
+    codes: list[InlineCode] = field(default_factory=list)  # inline markup, offsets in ``text``
 
     def gaps(self) -> list[str]:
         """Text between segments (whitespace), so that the block is rebuilt exactly.

@@ -19,6 +19,7 @@ from pathlib import Path
 from .article import ORIGIN_HUMAN, STATES, Article, Block, Metadata, Segment
 from .errors import PairFileError, TranslateError
 from .fsio import atomic_write_bytes
+from .inline import original_data, read_content, write_content
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -64,15 +65,18 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
     for block in article.blocks:
         unit = etree.SubElement(file_el, _q(XLIFF, "unit"), id=block.id, type=KIND_PREFIX + block.kind)
         unit.set(_q(XML_NS, "space"), "preserve")
-        drafts = [seg for seg in block.segments if seg.mt is not None]
+        drafts = [seg for seg in block.segments if seg.mt is not None or seg.candidates]
         if drafts:
             matches = etree.SubElement(unit, _q(MTC, "matches"))
             for seg in drafts:
-                match = etree.SubElement(matches, _q(MTC, "match"), ref=f"#{seg.id}", type="mt",
-                                         origin=(stamp or {}).get("model", "mt"))
-                etree.SubElement(match, _q(XLIFF, "source")).text = seg.source
-                etree.SubElement(match, _q(XLIFF, "target")).text = seg.mt
-        described = [seg for seg in block.segments if seg.origin or seg.flags]
+                if seg.mt is not None:
+                    match = etree.SubElement(matches, _q(MTC, "match"), ref=f"#{seg.id}", type="mt",
+                                             origin=(stamp or {}).get("model", "mt"))
+                    etree.SubElement(match, _q(XLIFF, "source")).text = seg.source
+                    etree.SubElement(match, _q(XLIFF, "target")).text = seg.mt
+                for cand in seg.candidates:
+                    _write_candidate(matches, seg.id, cand)
+        described = [seg for seg in block.segments if seg.origin or seg.flags or seg.approved_by or seg.approved_at]
         if described:
             unit_meta = etree.SubElement(unit, _q(MDA, "metadata"))
             for seg in described:
@@ -80,6 +84,8 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
                     "segment": seg.id,
                     "origin": seg.origin,
                     "flags": " ".join(seg.flags) or None,
+                    "approved-by": seg.approved_by,
+                    "approved-at": seg.approved_at,
                 })
         notes = [(seg, note) for seg in block.segments for note in seg.notes]
         if notes:
@@ -87,6 +93,7 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
             for seg, note in notes:
                 # Notes have no segment reference in XLIFF 2; the id leads the text for the reader.
                 etree.SubElement(notes_el, _q(XLIFF, "note"), category="tr:segment").text = f"[{seg.id}] {note}"
+        _write_original_data(unit, block)
         gaps = block.gaps()
         for i, seg in enumerate(block.segments):
             if gaps[i]:
@@ -98,13 +105,59 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
             if seg.target is None:
                 attrs["state"] = "initial"
             seg_el = etree.SubElement(unit, _q(XLIFF, "segment"), **attrs)
-            etree.SubElement(seg_el, _q(XLIFF, "source")).text = seg.source
+            write_content(etree.SubElement(seg_el, _q(XLIFF, "source")), seg.source, seg.codes)
             if seg.target is not None:
-                etree.SubElement(seg_el, _q(XLIFF, "target")).text = seg.target
+                write_content(etree.SubElement(seg_el, _q(XLIFF, "target")), seg.target, seg.target_codes)
         if gaps[-1]:
             ign = etree.SubElement(unit, _q(XLIFF, "ignorable"))
             etree.SubElement(ign, _q(XLIFF, "source")).text = gaps[-1]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _write_original_data(unit, block: Block) -> None:
+    """The unit's ``<originalData>``: the markup of its inline codes (see translate/inline.py)."""
+    from lxml import etree
+
+    data = original_data(block.segments)
+    if data:
+        holder = etree.SubElement(unit, _q(XLIFF, "originalData"))
+        for key, value in data.items():
+            etree.SubElement(holder, _q(XLIFF, "data"), id=key).text = value
+
+
+# Candidate kinds and their mtc:match type/subType: memory matches are type "tm"; the human text
+# of an earlier version of a changed sentence is type "other", subType "tr:previous".
+_CANDIDATE_TYPES = {"tm": ("tm", None), "previous": ("other", "tr:previous"), "other": ("other", None)}
+
+
+def _write_candidate(matches, seg_id: str, cand) -> None:
+    from lxml import etree
+
+    mtype, subtype = _CANDIDATE_TYPES.get(cand.kind, ("other", None))
+    attrs = {"ref": f"#{seg_id}", "type": mtype}
+    if subtype:
+        attrs["subType"] = subtype
+    if cand.origin:
+        attrs["origin"] = cand.origin
+    if cand.similarity is not None:
+        attrs["similarity"] = f"{max(0.0, min(100.0, cand.similarity)):.1f}"
+    match = etree.SubElement(matches, _q(MTC, "match"), **attrs)
+    etree.SubElement(match, _q(XLIFF, "source")).text = cand.source
+    etree.SubElement(match, _q(XLIFF, "target")).text = cand.target
+
+
+def _read_candidate(match):
+    from .article import Candidate
+
+    mtype, subtype = match.get("type"), match.get("subType")
+    kind = "previous" if subtype == "tr:previous" else ("tm" if mtype == "tm" else "other")
+    sim = match.get("similarity")
+    try:
+        similarity = float(sim) if sim is not None else None
+    except ValueError:
+        similarity = None
+    return Candidate(source=_text(match.find(_q(XLIFF, "source"))), target=_text(match.find(_q(XLIFF, "target"))),
+                     kind=kind, similarity=similarity, origin=match.get("origin") or "")
 
 
 def _meta_group(parent, category: str, values: dict[str, str | None]) -> None:
@@ -165,12 +218,16 @@ def _read_unit(unit, origin: str) -> Block:
     kind = unit.get("type", KIND_PREFIX + "paragraph")
     kind = kind[len(KIND_PREFIX):] if kind.startswith(KIND_PREFIX) else kind
     drafts: dict[str, str] = {}
+    candidates: dict[str, list] = {}
     matches = unit.find(_q(MTC, "matches"))
     if matches is not None:
         for match in matches.findall(_q(MTC, "match")):
+            ref = (match.get("ref") or "").lstrip("#")
             if match.get("type") == "mt":
                 target = match.find(_q(XLIFF, "target"))
-                drafts[(match.get("ref") or "").lstrip("#")] = _text(target)
+                drafts[ref] = _text(target)
+            else:
+                candidates.setdefault(ref, []).append(_read_candidate(match))
     described: dict[str, dict[str, str]] = {}
     unit_meta = unit.find(_q(MDA, "metadata"))
     if unit_meta is not None:
@@ -187,6 +244,10 @@ def _read_unit(unit, origin: str) -> Block:
                 seg_id, _, body = text[1:].partition("] ")
                 notes.setdefault(seg_id, []).append(body)
 
+    data: dict[str, str] = {}
+    original = unit.find(_q(XLIFF, "originalData"))
+    if original is not None:
+        data = {d.get("id", ""): _text(d) for d in original.findall(_q(XLIFF, "data"))}
     parts: list[str] = []
     segments: list[Segment] = []
     pos = 0
@@ -199,8 +260,10 @@ def _read_unit(unit, origin: str) -> Block:
             seg_id = child.get("id") or ""
             if not seg_id:
                 raise PairFileError(f"{origin}: unit {unit_id!r}: a <segment> has no id.")
-            source = _text(child.find(_q(XLIFF, "source")))
+            source_el = child.find(_q(XLIFF, "source"))
+            source, codes = read_content(source_el, data) if source_el is not None else ("", [])
             target_el = child.find(_q(XLIFF, "target"))
+            target, target_codes = read_content(target_el, data) if target_el is not None else (None, [])
             state = child.get("state", "initial")
             if state not in STATES:
                 raise PairFileError(f"{origin}: segment {seg_id!r}: unknown state {state!r}.")
@@ -218,12 +281,17 @@ def _read_unit(unit, origin: str) -> Block:
                 source=source,
                 start=pos,
                 end=pos + len(source),
-                target=_text(target_el) if target_el is not None else None,
+                target=target,
+                codes=codes,
+                target_codes=target_codes,
                 mt=drafts.get(seg_id),
                 state=state,
                 origin=seg_origin,
                 flags=[f for f in info.get("flags", "").split() if f],
                 notes=notes.get(seg_id, []),
+                candidates=candidates.get(seg_id, []),
+                approved_by=info.get("approved-by") or None,
+                approved_at=info.get("approved-at") or None,
             ))
             parts.append(source)
             pos += len(source)
