@@ -161,3 +161,32 @@ def test_unknown_backend_is_a_clear_error(test_model_dir, corpus, workdir):
     result = batch(test_model_dir, workdir, corpus, extra=("--backend", "marian-cpp"))
     assert result.exit_code == 3
     assert "unknown backend" in result.output and "ctranslate2" in result.output
+
+
+def test_memory_matches_leave_the_mt_pool(engine, corpus, workdir):
+    """Segments the translation memory fills exactly are not sent to MT, and are counted."""
+    from translate.memory import Entry, open_run_memory
+
+    (corpus / "broken.txt").unlink()
+    tm = open_run_memory(None, workdir)
+    try:
+        tm.add([Entry(source="Putin met Biden in Geneva.", target="Poutine a rencontré Biden à Genève.", origin="import")])
+    finally:
+        tm.close()
+    sent: list[str] = []
+    original = engine.translate
+
+    def spy(texts, **kwargs):
+        sent.extend(texts)
+        return original(texts, **kwargs)
+
+    engine.translate = spy
+    try:
+        summary = run_batch([corpus], engine, workdir)
+    finally:
+        del engine.translate
+    assert "Putin met Biden in Geneva." not in sent
+    assert summary.segments_memory == 2  # once in alpha, once in gamma
+    assert summary.segments_mt == summary.segments - 2 == len(sent)
+    gamma, _ = read_pair_file(workdir / "gamma.xlf")
+    assert "Poutine a rencontré Biden à Genève." in [s.target for s in gamma.segments]

@@ -4,7 +4,7 @@ The articles are streamed in chunks: each chunk's segments are pooled into one e
 (de-duplicated, sorted by length, batched under a token budget by the engine), written, and
 dropped before the next chunk is read, so memory stays bounded whatever the corpus size. Each
 chunk goes through :func:`translate.workflow.run_articles`, so every stage the workflow runs
-(memory recall, glossary locking, merging with human work) applies to batches too.
+(translation-memory recall, glossary locking, merging with human work) applies to batches too.
 
 Resume: an article whose pair file already carries this source's hash and the stamp this run
 would write is skipped without touching the model. A stop (Ctrl-C) is honoured between batches:
@@ -58,7 +58,8 @@ class BatchSummary:
     failed: list[tuple[Path, str]] = field(default_factory=list)
     segments: int = 0
     segments_mt: int = 0
-    segments_memory: int = 0
+    segments_memory: int = 0  # filled from the translation memory (exact matches)
+    segments_fuzzy: int = 0  # sent to MT, with fuzzy memory matches offered beside the draft
     segments_kept: int = 0
     target_tokens: int = 0
     mt_seconds: float = 0.0
@@ -66,6 +67,7 @@ class BatchSummary:
     seconds: float = 0.0
     interrupted: bool = False
     oom_retries: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -124,8 +126,10 @@ def run_batch(
     workdir: Path,
     *,
     glossary: Path | None = None,
+    memory: Path | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_failure: Callable[[Path, str], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     chunk_segments: int = CHUNK_SEGMENTS,
     chunk_articles: int = CHUNK_ARTICLES,
@@ -162,8 +166,13 @@ def run_batch(
             summary.done += 1
             summary.segments += result.segments
             summary.segments_mt += result.machine
-            summary.segments_memory += int(getattr(result, "memory", 0) or 0)
+            summary.segments_memory += result.tm_exact
+            summary.segments_fuzzy += result.tm_fuzzy
             summary.segments_kept += result.kept
+            if result.warning:
+                summary.warnings.append(result.warning)
+                if on_warning:
+                    on_warning(result.warning)
         else:
             fail(result.source, result.error or "unknown error")
         tick()
@@ -177,7 +186,7 @@ def run_batch(
     def flush() -> None:
         nonlocal chunk, chunk_size
         if chunk:
-            run_articles(chunk, engine, workdir, glossary_hash=gloss, on_article=on_article)
+            run_articles(chunk, engine, workdir, glossary_hash=gloss, on_article=on_article, memory=memory)
         chunk, chunk_size = [], 0
 
     try:

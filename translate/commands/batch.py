@@ -51,7 +51,9 @@ def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, dev
     try:
         summary = run_batch(
             list(inputs), engine, workdir or settings.workdir, glossary=glossary or settings.glossary,
-            on_progress=display.update, on_failure=lambda path, reason: display.message(f"Failed: {reason}"),
+            memory=settings.memory, on_progress=display.update,
+            on_failure=lambda path, reason: display.message(f"Failed: {reason}"),
+            on_warning=lambda text: display.message(f"Warning: {text}"),
             should_stop=lambda: stopping["asked"],
         )
     finally:
@@ -116,7 +118,8 @@ def _print_summary(summary, engine) -> None:
     click.echo(f"Articles: {summary.done} done, {summary.skipped} skipped (up to date), "
                f"{len(summary.failed)} failed, of {summary.articles}.")
     click.echo(f"Segments: {summary.segments:,} in the articles done: {summary.segments_mt:,} by MT, "
-               f"{summary.segments_memory:,} from memory, {summary.segments_kept:,} kept from the pair files.")
+               f"{summary.segments_memory:,} from memory (and {summary.segments_fuzzy:,} with fuzzy matches), "
+               f"{summary.segments_kept:,} kept from the pair files.")
     click.echo(f"Throughput: {seg_rate:.1f} segments/s, {tokens_rate:.0f} target tokens/s over {summary.mt_seconds:.1f} s "
                f"of MT ({engine.backend_name}, {engine.device}); model load {summary.load_seconds:.1f} s; "
                f"total {summary.seconds:.1f} s.")
