@@ -178,6 +178,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "translate-bench")
     parser.add_argument("--sentences", type=int, default=300, help="sentences for the batched engines")
     parser.add_argument("--naive-sentences", type=int, default=20, help="sentences for the naive loop (slow)")
+    parser.add_argument("--fp32-sentences", type=int, default=150, help="sentences for engine-fp32 (a reference row)")
     parser.add_argument("--tokens", type=int, default=32, help="target tokens per sentence, for every engine")
     parser.add_argument("--beams", type=int, nargs="+", default=[4, 1])
     parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
@@ -217,7 +218,7 @@ def main() -> None:
         for engine in args.engines:
             if engine.startswith("ct2") and not (ct2_dir / "model.bin").exists():
                 continue
-            n = args.naive_sentences if engine == "naive" else args.sentences
+            n = {"naive": args.naive_sentences, "engine-fp32": args.fp32_sentences}.get(engine, args.sentences)
             result = launch(engine, beam, n, args, model_dir, ct2_dir, profile=False)
             if result:
                 rows.append((beam, engine, result))
