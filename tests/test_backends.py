@@ -53,7 +53,6 @@ def test_every_backend_returns_results_in_input_order(backend, test_model_dir, r
     wide, narrow = _engines(test_model_dir, ct2_dir)
     singles = [narrow.translate([s])[0] for s in SENTENCES]
     assert [t.text for t in wide.translate(SENTENCES)] == [t.text for t in singles]
-    assert [t.text for t in narrow.translate(list(reversed(SENTENCES)))] == [t.text for t in reversed(singles)]
     assert singles[3].text == "" and singles[0].text == singles[5].text
     assert all(t.text for i, t in enumerate(singles) if i != 3)
     assert wide.stats.batches < narrow.stats.batches
