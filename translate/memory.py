@@ -322,6 +322,10 @@ def recall(segments: Sequence[Segment], memory: TranslationMemory | None, *,
             seg.target = hit.target
             seg.state = "translated"  # reused text still needs a look in its new context
             seg.origin = ORIGIN_TM_EXACT
+            if seg.codes:  # the memory holds plain text: the source's inline codes go back in
+                from .inline import place_codes
+
+                seg.target_codes, _ = place_codes(seg.source, seg.codes, seg.target)
             seg.candidates = [Match(hit, 100.0).as_candidate()] + [c for c in seg.candidates if c.kind != "tm"]
             exact += 1
             continue
