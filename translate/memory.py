@@ -60,6 +60,13 @@ CREATE INDEX IF NOT EXISTS tokens_unit ON tokens(unit);
 CREATE TRIGGER IF NOT EXISTS units_drop_tokens AFTER DELETE ON units BEGIN
     DELETE FROM tokens WHERE unit = OLD.id;
 END;
+CREATE TABLE IF NOT EXISTS token_df (token TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS tokens_count AFTER INSERT ON tokens BEGIN
+    INSERT INTO token_df VALUES (NEW.token, 1) ON CONFLICT(token) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS tokens_uncount AFTER DELETE ON tokens BEGIN
+    UPDATE token_df SET n = n - 1 WHERE token = OLD.token;
+END;
 """
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -275,10 +282,18 @@ class TranslationMemory:
         t = min(threshold, 100.0) / 100.0
         bound = t / (2 - t)
         need = max(1, math.ceil(t * n / (2 - t) - 1e-9))  # tokens any match shares with the query
-        probe = sorted(_indexed(query), key=lambda tok: (-len(tok.split("#")[0]), tok))[: n - need + 1]
+        indexed = sorted(_indexed(query))
         lo, hi = math.ceil(n * bound - 1e-9), math.floor(n / bound + 1e-9)
-        marks = ",".join("?" * len(probe))
         with self._guard("looking up"):
+            # The rarest query tokens have the shortest postings: probe those.
+            df = dict(self.conn.execute(
+                f"SELECT token, n FROM token_df WHERE token IN ({','.join('?' * len(indexed))})",
+                indexed).fetchall())
+            probe = sorted(indexed, key=lambda tok: (df.get(tok, 0), tok))[: n - need + 1]
+            probe = [tok for tok in probe if df.get(tok)]
+            if not probe:
+                return []
+            marks = ",".join("?" * len(probe))
             rows = self.conn.execute(
                 f"SELECT source, target, origin, article, segment, state, author, updated, src_lang, tgt_lang, key "
                 f"FROM units WHERE length BETWEEN ? AND ? AND id IN "
