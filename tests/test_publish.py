@@ -428,3 +428,25 @@ def test_published_time_is_the_approval_time(pair, tmp_path):
     (tmp_path / "index.json").unlink()
     again = publish_pair_file(pair, config(tmp_path), now=lambda: datetime(2031, 1, 1, tzinfo=timezone.utc))
     assert again.path.read_bytes() == page and not again.changed
+
+
+def test_the_glossary_check_is_the_gate(pair, tmp_path):
+    """The real glossary check (translate glossary check, on this pair file) holds the article back."""
+    pytest.importorskip("translate.glossary_check", reason="the glossary check has not landed yet")
+    from translate.publish import glossary_check_for
+
+    tsv = tmp_path / "glossary.tsv"
+    tsv.write_text("en\tfr\ttype\nVladimir Putin\tVladimir Poutine\tperson\nGeneva\tGenève\tplace\n", "utf-8")
+    check, label = glossary_check_for(tsv)
+    assert check is not None and "2 entries" in label
+    assert publish_pair_file(pair, config(tmp_path), glossary_check=check, glossary_label=label, now=fixed_now).status == "published"
+    # A post-edit that lost the locked form: refused, naming the segment and the term.
+    bad = read_pair_file(pair)[0].segments[1]
+    edit(pair, lambda a: setattr(a.segments[1], "target", a.segments[1].target.replace("Genève", "Genf")))
+    with pytest.raises(PublishRefused) as info:
+        publish_pair_file(pair, config(tmp_path), glossary_check=check, now=fixed_now)
+    assert bad.id in str(info.value) and "Genève" in str(info.value) and "glossary check found 1 problem" in str(info.value)
+    # A glossary that cannot be read is an error, not a skipped check.
+    tsv.write_text("english;french\nGeneva;Genève\n", "utf-8")
+    with pytest.raises(InputError):
+        glossary_check_for(tsv)

@@ -307,10 +307,14 @@ def md_url(url: str) -> str:
     return re.sub(r"[()<>\s\\]", lambda m: quote(m.group(0), safe=""), url)
 
 
+_MD_MARKERS = {"em": "*", "i": "*", "strong": "**", "b": "**", "s": "~~", "del": "~~"}
+
+
 def runs_to_markdown(runs: Sequence[Run]) -> str:
+    """CommonMark for ``runs``: text escaped, codes as Markdown syntax, every span closed."""
     out: list[str] = []
-    links: list[Code | None] = []
-    for i, run in enumerate(runs):
+    stack: list[tuple[str, str]] = []  # open codes: tag, and the Markdown that closes it
+    for run in runs:
         if isinstance(run, str):
             piece = md_escape(run)
             if out:
@@ -336,17 +340,22 @@ def runs_to_markdown(runs: Sequence[Run]) -> str:
             elif run.text:
                 out.append(md_escape(run.text))
             continue
-        marker = {"em": "*", "i": "*", "strong": "**", "b": "**", "s": "~~", "del": "~~"}.get(tag)
-        if tag == "a":
-            if run.kind == "open":
-                links.append(run if _url_ok(run.attr("href") or "") else None)
-                out.append("[" if links[-1] else "")
-            elif links:
-                opener = links.pop()
-                if opener is not None:
-                    out.append(f"]({md_url(opener.attr('href') or '')})")
-        elif marker:
-            out.append(marker)
+        if run.kind == "open":
+            if tag == "a":
+                href = run.attr("href") or ""
+                opening, closing = ("[", f"]({md_url(href)})") if _url_ok(href) else ("", "")
+            else:
+                opening = closing = _MD_MARKERS.get(tag, "")
+            stack.append((tag, closing))
+            out.append(opening)
+        elif any(open_tag == tag for open_tag, _ in stack):
+            # Close what was opened inside it first, so the Markdown stays well nested.
+            while stack:
+                open_tag, closing = stack.pop()
+                out.append(closing)
+                if open_tag == tag:
+                    break
+    out.extend(closing for _, closing in reversed(stack))
     return "".join(out)
 
 
