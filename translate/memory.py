@@ -61,9 +61,6 @@ CREATE TRIGGER IF NOT EXISTS units_drop_tokens AFTER DELETE ON units BEGIN
     DELETE FROM tokens WHERE unit = OLD.id;
 END;
 CREATE TABLE IF NOT EXISTS token_df (token TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS tokens_count AFTER INSERT ON tokens BEGIN
-    INSERT INTO token_df VALUES (NEW.token, 1) ON CONFLICT(token) DO UPDATE SET n = n + 1;
-END;
 CREATE TRIGGER IF NOT EXISTS tokens_uncount AFTER DELETE ON tokens BEGIN
     UPDATE token_df SET n = n - 1 WHERE token = OLD.token;
 END;
@@ -199,10 +196,18 @@ class TranslationMemory:
                 entry.segment, entry.state, entry.origin or "pair", entry.author, entry.updated or _now())
 
     def _insert(self, conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+        # Document frequencies are counted here per batch (one upsert per distinct token); a
+        # trigger takes them back down when rows are deleted.
+        counts: dict[str, int] = {}
+        postings: list[tuple[str, int]] = []
         for row in rows:
             unit = conn.execute(self._INSERT, row).lastrowid
-            conn.executemany("INSERT INTO tokens (token, unit) VALUES (?, ?)",
-                             [(tok, unit) for tok in _indexed(tokens(row[2]))])
+            for tok in _indexed(tokens(row[2])):
+                postings.append((tok, unit))
+                counts[tok] = counts.get(tok, 0) + 1
+        conn.executemany("INSERT INTO tokens (token, unit) VALUES (?, ?)", postings)
+        conn.executemany("INSERT INTO token_df VALUES (?, ?) ON CONFLICT(token) DO UPDATE SET n = n + excluded.n",
+                         list(counts.items()))
 
     _INSERT = ("INSERT INTO units (source, target, key, length, src_lang, tgt_lang, article, segment, state, origin, "
                "author, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
@@ -231,17 +236,18 @@ class TranslationMemory:
     def add(self, entries: Iterable[Entry]) -> tuple[int, int]:
         """Add imported entries (no article), skipping exact duplicates. Returns (added, skipped)."""
         entries = list(entries)
-        added = skipped = 0
+        fresh: list[tuple] = []
+        seen: set[tuple[str, str]] = set()
         with self._transaction("importing") as conn:
             for entry in entries:
                 key = normalise(entry.source)
-                dup = conn.execute("SELECT 1 FROM units WHERE key = ? AND target = ? LIMIT 1", (key, entry.target)).fetchone()
-                if dup:
-                    skipped += 1
+                if (key, entry.target) in seen or conn.execute(
+                        "SELECT 1 FROM units WHERE key = ? AND target = ? LIMIT 1", (key, entry.target)).fetchone():
                     continue
-                self._insert(conn, [self._row(entry)])
-                added += 1
-        return added, skipped
+                seen.add((key, entry.target))
+                fresh.append(self._row(entry))
+            self._insert(conn, fresh)
+        return len(fresh), len(entries) - len(fresh)
 
     # -- reading -------------------------------------------------------------------------------
     def entries(self) -> list[Entry]:
