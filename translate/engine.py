@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .errors import ModelError
 from .longsplit import split_to_fit
@@ -26,6 +26,12 @@ DEFAULT_MODEL = "Helsinki-NLP/opus-mt-en-fr"
 # Flags a translation may carry; they reach the pair file as notes for the post-editor.
 FLAG_SPLIT = "split-long"  # the segment was over the model's input limit: translated in parts
 FLAG_CAPPED = "length-capped"  # generation hit the output bound (a degenerate or looping output)
+
+
+# Extension point for constrained decoding (translate/lock.py): called once per batch with the
+# batch's source texts (in row order), the beam count and each row's output-token limit; returns
+# extra logits processors for that batch's ``generate`` (rows are text-major: row // beams).
+LogitsHook = Callable[[list[str], int, list[int]], Sequence[Any]]
 
 
 @dataclass
@@ -182,11 +188,12 @@ class MarianEngine:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
 
-    def translate(self, texts: Sequence[str]) -> list[Translation]:
+    def translate(self, texts: Sequence[str], *, logits_hook: LogitsHook | None = None) -> list[Translation]:
         """Translate ``texts``; results come back in input order, one per input.
 
         Identical texts are translated once. A text over the model's input limit is split (see
         :mod:`translate.longsplit`), its parts translated and joined, and it is flagged.
+        ``logits_hook`` is the extension point for constrained decoding (see :data:`LogitsHook`).
         """
         started = time.perf_counter()
         pieces: dict[str, list[int]] = {}
@@ -205,7 +212,7 @@ class MarianEngine:
             plans.append((parts, seps, flags))
             for part in parts:
                 pieces.setdefault(part, [])
-        results = self._translate_unique(list(pieces))
+        results = self._translate_unique(list(pieces), logits_hook)
         out = []
         for parts, seps, flags in plans:
             texts_out, part_flags, produced = [], list(flags), 0
@@ -221,14 +228,15 @@ class MarianEngine:
         self.stats.translate_seconds += time.perf_counter() - started
         return out
 
-    def _translate_unique(self, texts: list[str]) -> dict[str, tuple[str, bool, int]]:
+    def _translate_unique(self, texts: list[str], logits_hook: LogitsHook | None = None) -> dict[str, tuple[str, bool, int]]:
         if not texts:
             return {}
         encoded = [self.tokenizer(t, add_special_tokens=True)["input_ids"] for t in texts]
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]), reverse=True)
         results: dict[str, tuple[str, bool, int]] = {}
         for batch in self._batches(order, encoded):
-            outputs = self._generate([encoded[i] for i in batch])
+            hook = (lambda beams, limits: logits_hook([texts[i] for i in batch], beams, limits)) if logits_hook else None
+            outputs = self._generate([encoded[i] for i in batch], hook)
             for i, output in zip(batch, outputs):
                 results[texts[i]] = output
         return results
@@ -255,7 +263,7 @@ class MarianEngine:
         bound = math.ceil(self.settings.length_ratio * source_tokens + self.settings.length_slack)
         return max(1, min(bound, self.max_output_tokens - 1))
 
-    def _generate(self, batch: list[list[int]]) -> list[tuple[str, bool, int]]:
+    def _generate(self, batch: list[list[int]], hook=None) -> list[tuple[str, bool, int]]:
         import torch
         from transformers import LogitsProcessorList
 
@@ -269,6 +277,8 @@ class MarianEngine:
         limits = [self.output_limit(len(ids)) for ids in batch]
         beams = max(1, self.settings.beam_size)
         processor = _PerRowLengthLimit(limits, beams, self.model.config.eos_token_id)
+        # Extra processors run first, so the per-row length limit always has the last word.
+        extra = list(hook(beams, limits)) if hook else []
         with torch.inference_mode():
             generated = self.model.generate(
                 input_ids=input_ids.to(self.device),
@@ -276,7 +286,7 @@ class MarianEngine:
                 num_beams=beams,
                 do_sample=False,
                 max_new_tokens=max(limits) + 1,
-                logits_processor=LogitsProcessorList([processor]),
+                logits_processor=LogitsProcessorList([*extra, processor]),
             )
         generated = generated.cpu()
         special = set(self.tokenizer.all_special_ids)
