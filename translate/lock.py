@@ -234,28 +234,30 @@ class _ConstraintHook:
     def __init__(self, engine: Any, forms: Sequence[str]) -> None:
         self.engine = engine
         self.forms = sorted(set(forms), key=len, reverse=True)
-        tokenizer = engine.tokenizer
-        self._ids = {form: list(tokenizer(text_target=form, add_special_tokens=False)["input_ids"]) for form in self.forms}
-        special = set(tokenizer.all_special_ids)
-        from .engine import clean_output
-
-        # Decoded as the final draft will be, so "done" here means done in the pair file.
-        self._decode = lambda ids: clean_output(tokenizer.decode([i for i in ids if i not in special],
-                                                                 skip_special_tokens=True))
+        self._ids: dict[str, list[int]] | None = None  # built on first use, by the engine's own tokenizer
         self._glue = None
         self.processors: list[tuple[list[str], ForceTerms]] = []
 
+    def _prepare(self) -> None:
+        import torch
+
+        from .engine import clean_output
+
+        tokenizer = self.engine.tokenizer
+        self._ids = {form: list(tokenizer(text_target=form, add_special_tokens=False)["input_ids"]) for form in self.forms}
+        special = set(tokenizer.all_special_ids)
+        # Decoded as the final draft will be, so "done" here means done in the pair file.
+        self._decode = lambda ids: clean_output(tokenizer.decode([i for i in ids if i not in special],
+                                                                 skip_special_tokens=True))
+        pieces = tokenizer.convert_ids_to_tokens(list(range(self.engine.model.config.vocab_size)))
+        self._glue = torch.tensor([_glues(p) for p in pieces])
+
     def __call__(self, texts: list[str], beams: int, limits: list[int]):
+        if self._ids is None:
+            self._prepare()
         constraints = [[(form, self._ids[form]) for form in _count_forms(text, self.forms) if self._ids[form]]
                        for text in texts]
         eos = self.engine.model.config.eos_token_id
-        if self._glue is None:
-            import torch
-
-            pieces = self.engine.tokenizer.convert_ids_to_tokens(list(range(self.engine.model.config.vocab_size)))
-            # Word-continuing pieces, and byte pieces of control characters (dropped from drafts,
-            # so they would glue the next piece on).
-            self._glue = torch.tensor([_glues(p) for p in pieces])
         processor = ForceTerms(constraints, beams, limits, eos, self._decode, self._glue.to(self.engine.device))
         self.processors.append((texts, processor))
         return [processor]

@@ -19,6 +19,7 @@ from pathlib import Path
 from .article import ORIGIN_HUMAN, STATES, Article, Block, Metadata, Segment
 from .errors import PairFileError, TranslateError
 from .fsio import atomic_write_bytes
+from .termmarks import read_terms, write_terms
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -81,6 +82,7 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
                     "origin": seg.origin,
                     "flags": " ".join(seg.flags) or None,
                 })
+        write_terms(unit, block)  # locked glossary terms (translate/termmarks.py)
         notes = [(seg, note) for seg in block.segments for note in seg.notes]
         if notes:
             notes_el = etree.SubElement(unit, _q(XLIFF, "notes"))
@@ -187,6 +189,7 @@ def _read_unit(unit, origin: str) -> Block:
                 seg_id, _, body = text[1:].partition("] ")
                 notes.setdefault(seg_id, []).append(body)
 
+    terms = read_terms(unit)
     parts: list[str] = []
     segments: list[Segment] = []
     pos = 0
@@ -224,6 +227,7 @@ def _read_unit(unit, origin: str) -> Block:
                 origin=seg_origin,
                 flags=[f for f in info.get("flags", "").split() if f],
                 notes=notes.get(seg_id, []),
+                terms=terms.get(seg_id, []),
             ))
             parts.append(source)
             pos += len(source)
