@@ -32,6 +32,21 @@ class TermHit:
 
 
 @dataclass
+class Candidate:
+    """A translation candidate offered to the translator (XLIFF ``mtc:match``).
+
+    ``kind`` is ``tm`` (a memory match), ``previous`` (the human text of an earlier version of
+    a changed sentence) or ``other``; the machine draft is :attr:`Segment.mt`, not a candidate.
+    """
+
+    source: str
+    target: str
+    kind: str = "tm"
+    similarity: float | None = None  # 0-100, source-side similarity
+    origin: str = ""  # where it came from: "memory", an article slug, a TMX file...
+
+
+@dataclass
 class Segment:
     """One sentence: the translation unit."""
 
@@ -46,6 +61,9 @@ class Segment:
     flags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     terms: list[TermHit] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    approved_by: str | None = None  # who moved the segment to final, and when (ISO 8601 UTC)
+    approved_at: str | None = None
 
     @property
     def needs_mt(self) -> bool:

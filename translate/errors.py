@@ -34,3 +34,7 @@ class ConfigError(TranslateError):
 
 class LockError(TranslateError):
     """Another process is working on the same article."""
+
+
+class MemoryStoreError(TranslateError):
+    """The translation memory database is locked, corrupt or cannot be written."""

@@ -15,9 +15,10 @@ from . import __version__
 from .article import ORIGIN_MT, Article, Segment
 from .errors import LockError, PairFileError, TranslateError
 from .ingest import ingest_file
+from .memory import open_run_memory, recall_memory, sync_memory
 from .xliff import read_pair_file, write_pair_file
 
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
 
 
 class Translator(Protocol):
@@ -37,6 +38,9 @@ class ArticleResult:
     machine: int = 0  # segments sent to MT in this run
     kept: int = 0  # segments whose existing target was kept (human work, or an up-to-date draft)
     flagged: int = 0
+    tm_exact: int = 0  # segments filled from the translation memory
+    tm_fuzzy: int = 0  # segments offered fuzzy memory matches
+    warning: str | None = None
     error: str | None = None
 
     @property
@@ -73,26 +77,10 @@ def _same_mt_settings(old: dict[str, str], new: dict[str, str]) -> bool:
 
 
 def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool) -> int:
-    """Carry targets over from the previous pair file into ``article``; returns how many.
+    """Carry human work over from the previous pair file (rules in :mod:`translate.merge`)."""
+    from .merge import merge_existing as merge
 
-    Segment ids derive from source text, so a matching id with the same source is the same
-    sentence. Human work (any origin but MT) is always kept; MT drafts are kept only when they
-    were made with the same settings (``reuse_mt``).
-    """
-    if existing is None:
-        return 0
-    old = {seg.id: seg for seg in existing.segments}
-    kept = 0
-    for seg in article.segments:
-        prev = old.get(seg.id)
-        if prev is None or prev.source != seg.source or prev.target is None:
-            continue
-        if prev.origin == ORIGIN_MT and not reuse_mt:
-            continue
-        seg.target, seg.mt, seg.state, seg.origin = prev.target, prev.mt, prev.state, prev.origin
-        seg.flags, seg.notes, seg.terms = list(prev.flags), list(prev.notes), list(prev.terms)
-        kept += 1
-    return kept
+    return merge(article, existing, reuse_mt=reuse_mt)
 
 
 def apply_translations(segments: Iterable[Segment], translations) -> None:
@@ -102,7 +90,8 @@ def apply_translations(segments: Iterable[Segment], translations) -> None:
         seg.state = "translated"
         seg.origin = ORIGIN_MT
         seg.flags = list(tr.flags)
-        seg.notes = [_FLAG_NOTES[f] for f in tr.flags if f in _FLAG_NOTES]
+        # Notes already there (an earlier human translation of a changed sentence) stay.
+        seg.notes = list(seg.notes) + [_FLAG_NOTES[f] for f in tr.flags if f in _FLAG_NOTES]
         # Locked glossary terms (translate/lock.py): the hits, and notes on forced/repaired terms.
         seg.terms = list(getattr(tr, "terms", []))
         seg.notes += list(getattr(tr, "notes", []))
@@ -121,6 +110,7 @@ def run_articles(
     *,
     glossary_hash: str | None = None,
     on_article: Callable[[ArticleResult], None] | None = None,
+    memory: Path | None = None,
     glossary=None,
 ) -> RunReport:
     """Translate each article to ``workdir/<slug>.xlf``; one failure never stops the others."""
@@ -136,6 +126,7 @@ def run_articles(
     if glossary is not None and glossary_hash is None:
         glossary_hash = glossary.sha256
     stamp = settings_stamp(engine.stamp(), glossary_hash)
+    tm = open_run_memory(memory, workdir)  # a locked or corrupt memory stops the run before any write
     prepared: list[tuple[ArticleResult, Article, object]] = []
     for path in paths:
         result = ArticleResult(source=Path(path))
@@ -154,12 +145,16 @@ def run_articles(
                     f"(lock {workdir / ('.' + article.slug + '.lock')}). Wait for it to finish."
                 ) from None
             existing = None
-            if result.pair_file.exists():
-                existing, old_stamp = read_pair_file(result.pair_file)
-                if existing.slug and existing.slug != article.slug:
-                    lock.release()
-                    raise PairFileError(f"{result.pair_file}: belongs to article {existing.slug!r}, not {article.slug!r}.")
-                result.kept = merge_existing(article, existing, reuse_mt=_same_mt_settings(old_stamp, stamp))
+            try:
+                if result.pair_file.exists():
+                    existing, old_stamp = read_pair_file(result.pair_file)
+                    if existing.slug and existing.slug != article.slug:
+                        raise PairFileError(f"{result.pair_file}: belongs to article {existing.slug!r}, not {article.slug!r}.")
+                    result.kept = merge_existing(article, existing, reuse_mt=_same_mt_settings(old_stamp, stamp))
+                result.tm_exact, result.tm_fuzzy = recall_memory(article, tm)
+            except BaseException:
+                lock.release()
+                raise
             prepared.append((result, article, lock))
         except TranslateError as exc:
             result.error = str(exc)
@@ -189,10 +184,14 @@ def run_articles(
                 write_pair_file(result.pair_file, article, stamp)
             except OSError as exc:
                 result.error = f"{result.pair_file}: cannot be written ({exc.strerror or exc}). The previous file is unchanged."
+            else:
+                result.warning = sync_memory(article, tm)
             if on_article:
                 on_article(result)
     finally:
         for _, _, lock in prepared:
             lock.release()
+        if tm is not None:
+            tm.close()
     report.seconds = time.perf_counter() - started
     return report

@@ -65,15 +65,18 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
     for block in article.blocks:
         unit = etree.SubElement(file_el, _q(XLIFF, "unit"), id=block.id, type=KIND_PREFIX + block.kind)
         unit.set(_q(XML_NS, "space"), "preserve")
-        drafts = [seg for seg in block.segments if seg.mt is not None]
+        drafts = [seg for seg in block.segments if seg.mt is not None or seg.candidates]
         if drafts:
             matches = etree.SubElement(unit, _q(MTC, "matches"))
             for seg in drafts:
-                match = etree.SubElement(matches, _q(MTC, "match"), ref=f"#{seg.id}", type="mt",
-                                         origin=(stamp or {}).get("model", "mt"))
-                etree.SubElement(match, _q(XLIFF, "source")).text = seg.source
-                etree.SubElement(match, _q(XLIFF, "target")).text = seg.mt
-        described = [seg for seg in block.segments if seg.origin or seg.flags]
+                if seg.mt is not None:
+                    match = etree.SubElement(matches, _q(MTC, "match"), ref=f"#{seg.id}", type="mt",
+                                             origin=(stamp or {}).get("model", "mt"))
+                    etree.SubElement(match, _q(XLIFF, "source")).text = seg.source
+                    etree.SubElement(match, _q(XLIFF, "target")).text = seg.mt
+                for cand in seg.candidates:
+                    _write_candidate(matches, seg.id, cand)
+        described = [seg for seg in block.segments if seg.origin or seg.flags or seg.approved_by or seg.approved_at]
         if described:
             unit_meta = etree.SubElement(unit, _q(MDA, "metadata"))
             for seg in described:
@@ -81,6 +84,8 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
                     "segment": seg.id,
                     "origin": seg.origin,
                     "flags": " ".join(seg.flags) or None,
+                    "approved-by": seg.approved_by,
+                    "approved-at": seg.approved_at,
                 })
         write_terms(unit, block)  # locked glossary terms (translate/termmarks.py)
         notes = [(seg, note) for seg in block.segments for note in seg.notes]
@@ -107,6 +112,41 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
             ign = etree.SubElement(unit, _q(XLIFF, "ignorable"))
             etree.SubElement(ign, _q(XLIFF, "source")).text = gaps[-1]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# Candidate kinds and their mtc:match type/subType: memory matches are type "tm"; the human text
+# of an earlier version of a changed sentence is type "other", subType "tr:previous".
+_CANDIDATE_TYPES = {"tm": ("tm", None), "previous": ("other", "tr:previous"), "other": ("other", None)}
+
+
+def _write_candidate(matches, seg_id: str, cand) -> None:
+    from lxml import etree
+
+    mtype, subtype = _CANDIDATE_TYPES.get(cand.kind, ("other", None))
+    attrs = {"ref": f"#{seg_id}", "type": mtype}
+    if subtype:
+        attrs["subType"] = subtype
+    if cand.origin:
+        attrs["origin"] = cand.origin
+    if cand.similarity is not None:
+        attrs["similarity"] = f"{max(0.0, min(100.0, cand.similarity)):.1f}"
+    match = etree.SubElement(matches, _q(MTC, "match"), **attrs)
+    etree.SubElement(match, _q(XLIFF, "source")).text = cand.source
+    etree.SubElement(match, _q(XLIFF, "target")).text = cand.target
+
+
+def _read_candidate(match):
+    from .article import Candidate
+
+    mtype, subtype = match.get("type"), match.get("subType")
+    kind = "previous" if subtype == "tr:previous" else ("tm" if mtype == "tm" else "other")
+    sim = match.get("similarity")
+    try:
+        similarity = float(sim) if sim is not None else None
+    except ValueError:
+        similarity = None
+    return Candidate(source=_text(match.find(_q(XLIFF, "source"))), target=_text(match.find(_q(XLIFF, "target"))),
+                     kind=kind, similarity=similarity, origin=match.get("origin") or "")
 
 
 def _meta_group(parent, category: str, values: dict[str, str | None]) -> None:
@@ -167,12 +207,16 @@ def _read_unit(unit, origin: str) -> Block:
     kind = unit.get("type", KIND_PREFIX + "paragraph")
     kind = kind[len(KIND_PREFIX):] if kind.startswith(KIND_PREFIX) else kind
     drafts: dict[str, str] = {}
+    candidates: dict[str, list] = {}
     matches = unit.find(_q(MTC, "matches"))
     if matches is not None:
         for match in matches.findall(_q(MTC, "match")):
+            ref = (match.get("ref") or "").lstrip("#")
             if match.get("type") == "mt":
                 target = match.find(_q(XLIFF, "target"))
-                drafts[(match.get("ref") or "").lstrip("#")] = _text(target)
+                drafts[ref] = _text(target)
+            else:
+                candidates.setdefault(ref, []).append(_read_candidate(match))
     described: dict[str, dict[str, str]] = {}
     unit_meta = unit.find(_q(MDA, "metadata"))
     if unit_meta is not None:
@@ -227,6 +271,9 @@ def _read_unit(unit, origin: str) -> Block:
                 origin=seg_origin,
                 flags=[f for f in info.get("flags", "").split() if f],
                 notes=notes.get(seg_id, []),
+                candidates=candidates.get(seg_id, []),
+                approved_by=info.get("approved-by") or None,
+                approved_at=info.get("approved-at") or None,
                 terms=terms.get(seg_id, []),
             ))
             parts.append(source)

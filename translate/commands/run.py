@@ -45,10 +45,15 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
                 f"{result.slug}: {result.segments} segments ({result.machine} machine-translated, "
                 f"{result.kept} kept, {result.flagged} flagged) -> {result.pair_file}{label}"
             )
+            if result.tm_exact or result.tm_fuzzy:
+                click.echo(f"{result.slug}: translation memory: {result.tm_exact} exact, {result.tm_fuzzy} with fuzzy matches")
+            if result.warning:
+                click.echo(f"Warning: {result.warning}", err=True)
         else:
             click.echo(f"Error: {result.error}", err=True)
 
-    outcome = run_articles(list(articles), engine, workdir or settings.workdir, on_article=report, glossary=terms)
+    outcome = run_articles(list(articles), engine, workdir or settings.workdir, on_article=report,
+                           memory=settings.memory, glossary=terms)
     if outcome.locking is not None:
         paths = outcome.locking.segment_paths
         click.echo(f"Glossary {glossary_path} ({len(terms)} entries): {outcome.locking.summary()}; "
