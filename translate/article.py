@@ -32,6 +32,27 @@ class TermHit:
 
 
 @dataclass
+class InlineCode:
+    """Inline markup (link, emphasis, code span, inline HTML...) kept out of the text to translate.
+
+    A paired code (``pc``) wraps ``text[start:end]``; a standalone one (``ph``) sits at ``start``
+    (``end == start``). ``data`` is the original markup (the opening one for ``pc``), ``data_end``
+    the closing one; ``equiv`` is what a standalone code shows (a code span's text, an image's alt).
+    Offsets are relative to the text the code belongs to (a block's, then a segment's). See
+    translate/inline.py.
+    """
+
+    id: str
+    kind: str  # "pc" or "ph"
+    start: int
+    end: int
+    data: str
+    data_end: str = ""
+    type: str = "fmt"  # XLIFF type: fmt, link, image, other
+    equiv: str = ""
+
+
+@dataclass
 class Candidate:
     """A translation candidate offered to the translator (XLIFF ``mtc:match``).
 
@@ -61,6 +82,8 @@ class Segment:
     flags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     terms: list[TermHit] = field(default_factory=list)
+    codes: list[InlineCode] = field(default_factory=list)  # inline markup in the source
+    target_codes: list[InlineCode] = field(default_factory=list)  # the same codes, placed in the target
     candidates: list[Candidate] = field(default_factory=list)
     approved_by: str | None = None  # who moved the segment to final, and when (ISO 8601 UTC)
     approved_at: str | None = None
@@ -78,6 +101,7 @@ class Block:
     kind: str
     text: str
     segments: list[Segment] = field(default_factory=list)
+    codes: list[InlineCode] = field(default_factory=list)  # inline markup, offsets in ``text``
 
     def gaps(self) -> list[str]:
         """Text between segments (whitespace), so that the block is rebuilt exactly.

@@ -1,21 +1,34 @@
-"""Ingestion: an article file becomes an :class:`Article` of blocks and segments.
+"""Ingestion: an article file becomes an :class:`Article` of blocks, segments and metadata.
 
-Plain text for now: paragraphs are separated by blank lines. Every block keeps its exact text;
-segments are offsets inside it, so nothing of the original is lost.
+The format is chosen by extension: ``.html``/``.htm`` (:mod:`translate.ingest_html`, trafilatura),
+``.md``/``.markdown`` (:mod:`translate.ingest_markdown`, markdown-it-py), anything else plain text
+(:mod:`translate.ingest_text`, boilerplate rules). Every format goes through the same checks: the
+text is cleaned of characters that cannot be translated (each removal listed as dropped), must be
+English (a language identifier says so), and must hold at least one sentence.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
-from .article import Article, Block, IdAllocator, Metadata, Segment
+from .article import Article, Block, Dropped, IdAllocator, InlineCode, Segment
 from .errors import InputError
-from .fsio import read_text_file
+from .fsio import MAX_ARTICLE_BYTES, read_text_file
 from .segment import sentence_spans
 
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+# A web page carries scripts, styles and inline images besides the article: it may be larger.
+MAX_HTML_BYTES = 8 * 1024 * 1024
+
+# Characters removed before anything else, each removal listed: C0/C1 controls (but tab and line
+# feed), and invisible format characters that only confuse the segmenter and the model.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def slug_for(path: Path) -> str:
@@ -27,42 +40,113 @@ def slug_for(path: Path) -> str:
     return slug
 
 
+def format_for(path: Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    return "text"
+
+
 def ingest_file(path: Path) -> Article:
     """Read an article file and build its :class:`Article`."""
     path = Path(path)
-    text = read_text_file(path)
-    article = ingest_text(text, slug=slug_for(path), origin=str(path))
+    fmt = format_for(path)
+    text = read_text_file(path, max_bytes=MAX_HTML_BYTES if fmt == "html" else MAX_ARTICLE_BYTES)
+    article = ingest_string(text, slug=slug_for(path), origin=str(path), fmt=fmt)
     article.source_path = path
     return article
 
 
-def ingest_text(text: str, *, slug: str, origin: str = "<text>") -> Article:
-    """Build an :class:`Article` from plain text (paragraphs separated by blank lines)."""
+def ingest_string(text: str, *, slug: str, origin: str = "<text>", fmt: str = "text") -> Article:
+    """Build an :class:`Article` from the text of an article in ``fmt`` (text, html, markdown)."""
+    limit = MAX_HTML_BYTES if fmt == "html" else MAX_ARTICLE_BYTES
+    if len(text) > limit:
+        raise InputError(f"{origin}: {len(text):,} characters is over the {limit:,} limit for an article. Split it.")
+    sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     if not text.strip():
         raise InputError(f"{origin}: the article is empty. Give a file with the article's text.")
-    blocks = []
-    unit_ids, segment_ids = IdAllocator("u"), IdAllocator("s")
-    for para in re.split(r"\n[ \t]*\n", text):
-        body = para.strip()
-        if not body:
-            continue
-        blocks.append(make_block("paragraph", body, unit_ids, segment_ids))
-    article = Article(
-        slug=slug,
-        blocks=blocks,
-        metadata=Metadata(),
-        format="text",
-        source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )
-    if not article.segments:
-        raise InputError(f"{origin}: no sentences found in the article.")
+    text, dropped = clean_text(text)
+    if fmt == "html":
+        from .ingest_html import parse_html as parse
+    elif fmt == "markdown":
+        from .ingest_markdown import parse_markdown as parse
+    elif fmt == "text":
+        from .ingest_text import parse_text as parse
+    else:
+        raise InputError(f"{origin}: unknown format {fmt!r}; use text, html or markdown.")
+    parsed = parse(text, origin)
+    article = build_article(parsed.blocks, slug=slug, fmt=fmt, origin=origin)
+    article.metadata = parsed.metadata
+    article.dropped = dropped + parsed.dropped
+    article.source_sha256 = sha
+    from .language import check_english
+
+    body = "\n".join(block.text for block in article.blocks)
+    article.metadata.language = check_english(body, origin)
     return article
 
 
-def make_block(kind: str, text: str, unit_ids: IdAllocator, segment_ids: IdAllocator) -> Block:
-    """A block with its segments, ids derived from content (stable across runs)."""
-    block = Block(id=unit_ids(f"{kind}\n{text}"), kind=kind, text=text)
+def ingest_text(text: str, *, slug: str, origin: str = "<text>") -> Article:
+    """Build an :class:`Article` from a plain-text article (paragraphs separated by blank lines)."""
+    return ingest_string(text, slug=slug, origin=origin, fmt="text")
+
+
+def clean_text(text: str) -> tuple[str, list[Dropped]]:
+    """One line-ending convention, no BOM, no control or invisible characters; each removal listed."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    dropped: list[Dropped] = []
+    for pattern, reason in ((_CONTROL, "control characters removed"), (_INVISIBLE, "invisible characters removed")):
+        found = list(pattern.finditer(text))
+        if not found:
+            continue
+        kinds = sorted({f"U+{ord(m.group()):04X} {unicodedata.name(m.group(), 'control')}" for m in found})
+        lines = sorted({text.count("\n", 0, m.start()) + 1 for m in found})
+        shown = ", ".join(str(n) for n in lines[:10]) + (" ..." if len(lines) > 10 else "")
+        dropped.append(Dropped(text=f"{len(found)} x {', '.join(kinds[:4])} (lines {shown})", reason=reason, line=lines[0]))
+        # A form feed or vertical tab separates lines; other controls are simply removed.
+        text = pattern.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text)
+    return text, dropped
+
+
+class Parsed:
+    """What a format parser hands back: blocks (kind, text, codes), metadata, dropped pieces."""
+
+    def __init__(self, blocks, metadata, dropped) -> None:
+        self.blocks: list[tuple[str, str, list[InlineCode]]] = blocks
+        self.metadata = metadata
+        self.dropped: list[Dropped] = dropped
+
+
+def build_article(blocks: list[tuple[str, str, list[InlineCode]]], *, slug: str, fmt: str, origin: str) -> Article:
+    unit_ids, segment_ids = IdAllocator("u"), IdAllocator("s")
+    built = []
+    for kind, text, codes in blocks:
+        block = make_block(kind, text, unit_ids, segment_ids, codes)
+        if block.segments:
+            built.append(block)
+    if not built:
+        raise InputError(f"{origin}: no article text found (nothing left after leaving out page furniture). "
+                         "Check that the file holds the article itself.")
+    return Article(slug=slug, blocks=built, format=fmt)
+
+
+def make_block(kind: str, text: str, unit_ids: IdAllocator, segment_ids: IdAllocator,
+               codes: list[InlineCode] | None = None) -> Block:
+    """A block with its segments, ids derived from content (stable across runs).
+
+    Inline codes (offsets in ``text``) are given to the segments they fall in; a segment's id
+    covers its markup too, so a sentence whose link changed gets a fresh draft.
+    """
+    from .inline import assign_codes, number_codes, signature
+
+    codes = list(codes or [])
+    number_codes(codes)
+    block = Block(id=unit_ids(f"{kind}\n{text}{signature(codes)}"), kind=kind, text=text, codes=codes)
     for start, end in sentence_spans(text):
-        source = text[start:end]
-        block.segments.append(Segment(id=segment_ids(source), source=source, start=start, end=end))
+        block.segments.append(Segment(id="", source=text[start:end], start=start, end=end))
+    assign_codes(block)
+    for seg in block.segments:
+        seg.id = segment_ids(seg.source + signature(seg.codes))
     return block

@@ -33,6 +33,7 @@ def carry_over(seg: Segment, prev: Segment) -> None:
     seg.target, seg.mt, seg.state = prev.target, prev.mt, prev.state
     seg.origin = ORIGIN_HUMAN if (prev.origin == ORIGIN_MT and is_human(prev) and prev.target != prev.mt) else prev.origin
     seg.flags, seg.notes, seg.terms = list(prev.flags), list(prev.notes), list(prev.terms)
+    seg.target_codes = list(prev.target_codes)  # the markup placed in the target (translate/inline.py)
     seg.candidates = list(prev.candidates)
     seg.approved_by, seg.approved_at = prev.approved_by, prev.approved_at
 

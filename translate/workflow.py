@@ -15,6 +15,7 @@ from . import __version__
 from .article import ORIGIN_MT, Article, Segment
 from .errors import LockError, PairFileError, TranslateError
 from .ingest import ingest_file
+from .inline import place_target_codes
 from .memory import open_run_memory, recall_memory, sync_memory
 from .xliff import read_pair_file, write_pair_file
 
@@ -174,6 +175,7 @@ def run_articles(
         else:
             translations = engine.translate([seg.source for seg in pending]) if pending else []
         apply_translations(pending, translations)
+        place_target_codes(pending)
         pending_ids = {id(seg) for seg in pending}
         for result, article, _ in prepared:
             segs = article.segments

@@ -19,6 +19,7 @@ from pathlib import Path
 from .article import ORIGIN_HUMAN, STATES, Article, Block, Metadata, Segment
 from .errors import PairFileError, TranslateError
 from .fsio import atomic_write_bytes
+from .inline import original_data, read_content, write_content
 from .termmarks import read_terms, write_terms
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
@@ -94,6 +95,7 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
             for seg, note in notes:
                 # Notes have no segment reference in XLIFF 2; the id leads the text for the reader.
                 etree.SubElement(notes_el, _q(XLIFF, "note"), category="tr:segment").text = f"[{seg.id}] {note}"
+        _write_original_data(unit, block)
         gaps = block.gaps()
         for i, seg in enumerate(block.segments):
             if gaps[i]:
@@ -105,13 +107,24 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
             if seg.target is None:
                 attrs["state"] = "initial"
             seg_el = etree.SubElement(unit, _q(XLIFF, "segment"), **attrs)
-            etree.SubElement(seg_el, _q(XLIFF, "source")).text = seg.source
+            write_content(etree.SubElement(seg_el, _q(XLIFF, "source")), seg.source, seg.codes)
             if seg.target is not None:
-                etree.SubElement(seg_el, _q(XLIFF, "target")).text = seg.target
+                write_content(etree.SubElement(seg_el, _q(XLIFF, "target")), seg.target, seg.target_codes)
         if gaps[-1]:
             ign = etree.SubElement(unit, _q(XLIFF, "ignorable"))
             etree.SubElement(ign, _q(XLIFF, "source")).text = gaps[-1]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _write_original_data(unit, block: Block) -> None:
+    """The unit's ``<originalData>``: the markup of its inline codes (see translate/inline.py)."""
+    from lxml import etree
+
+    data = original_data(block.segments)
+    if data:
+        holder = etree.SubElement(unit, _q(XLIFF, "originalData"))
+        for key, value in data.items():
+            etree.SubElement(holder, _q(XLIFF, "data"), id=key).text = value
 
 
 # Candidate kinds and their mtc:match type/subType: memory matches are type "tm"; the human text
@@ -233,6 +246,10 @@ def _read_unit(unit, origin: str) -> Block:
                 seg_id, _, body = text[1:].partition("] ")
                 notes.setdefault(seg_id, []).append(body)
 
+    data: dict[str, str] = {}
+    original = unit.find(_q(XLIFF, "originalData"))
+    if original is not None:
+        data = {d.get("id", ""): _text(d) for d in original.findall(_q(XLIFF, "data"))}
     terms = read_terms(unit)
     parts: list[str] = []
     segments: list[Segment] = []
@@ -246,8 +263,10 @@ def _read_unit(unit, origin: str) -> Block:
             seg_id = child.get("id") or ""
             if not seg_id:
                 raise PairFileError(f"{origin}: unit {unit_id!r}: a <segment> has no id.")
-            source = _text(child.find(_q(XLIFF, "source")))
+            source_el = child.find(_q(XLIFF, "source"))
+            source, codes = read_content(source_el, data) if source_el is not None else ("", [])
             target_el = child.find(_q(XLIFF, "target"))
+            target, target_codes = read_content(target_el, data) if target_el is not None else (None, [])
             state = child.get("state", "initial")
             if state not in STATES:
                 raise PairFileError(f"{origin}: segment {seg_id!r}: unknown state {state!r}.")
@@ -265,7 +284,9 @@ def _read_unit(unit, origin: str) -> Block:
                 source=source,
                 start=pos,
                 end=pos + len(source),
-                target=_text(target_el) if target_el is not None else None,
+                target=target,
+                codes=codes,
+                target_codes=target_codes,
                 mt=drafts.get(seg_id),
                 state=state,
                 origin=seg_origin,

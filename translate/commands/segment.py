@@ -1,4 +1,4 @@
-"""translate segment: preview what will be translated."""
+"""translate segment: preview what will be translated, and what was left out."""
 
 from __future__ import annotations
 
@@ -7,19 +7,29 @@ from pathlib import Path
 import click
 
 
-
 @click.command("segment")
 @click.argument("article", type=click.Path(path_type=Path))
 def command(article: Path) -> None:
-    """Show the blocks and sentences of ARTICLE that will be translated."""
+    """Show the blocks and sentences of ARTICLE that will be translated, inline markup shown in
+    place, and every piece left out (boilerplate, code blocks...) with the reason."""
     from ..ingest import ingest_file
+    from ..inline import render
 
     doc = ingest_file(article)
-    click.echo(f"# {doc.slug} ({doc.format}): {len(doc.blocks)} blocks, {len(doc.segments)} segments")
+    md = doc.metadata
+    click.echo(f"# {doc.slug} ({doc.format}): {len(doc.blocks)} blocks, {len(doc.segments)} segments, "
+               f"{len(doc.dropped)} left out")
+    for name in ("title", "author", "date", "url", "language"):
+        value = getattr(md, name)
+        if value:
+            click.echo(f"# {name}: {value}")
+    for key, value in md.extra.items():
+        click.echo(f"# {key}: {value}")
     for block in doc.blocks:
         click.echo(f"[{block.kind} {block.id}]")
         for seg in block.segments:
-            click.echo(f"  {seg.id}  {seg.source}")
+            shown = render(seg.source, seg.codes) if seg.codes else seg.source
+            click.echo(f"  {seg.id}  {shown}")
     for dropped in doc.dropped:
         where = f"line {dropped.line}: " if dropped.line else ""
-        click.echo(f"[dropped] {where}{dropped.reason}: {dropped.text}")
+        click.echo(f"[left out] {where}{dropped.reason}: {dropped.text}")

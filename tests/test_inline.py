@@ -1,0 +1,97 @@
+"""Inline codes: round trips through the pair file, and placement in any MT output, well-formed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
+
+from translate.cli import main
+from translate.inline import FLAG_CODES_PLACED, InlineBuilder, place_codes, render, well_formed
+from translate.schemas import validate_xliff21
+from translate.xliff import read_pair_file
+from translate.xmlsafe import read_xml_file
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+XLF = "{urn:oasis:names:tc:xliff:document:2.0}"
+
+
+def build(parts) -> tuple[str, list]:
+    """parts: str (text), ("open", data, end), "close", ("ph", data)."""
+    builder = InlineBuilder()
+    stack = []
+    for part in parts:
+        if isinstance(part, str) and part != "close":
+            builder.text(part)
+        elif part == "close":
+            if stack:
+                builder.close(stack.pop())
+        elif part[0] == "open":
+            stack.append(builder.open(part[1], part[2]))
+        else:
+            builder.point(part[1])
+    text, codes = builder.result()
+    for i, code in enumerate(codes, 1):
+        code.id = f"c{i}"
+    return text, codes
+
+
+def test_a_found_name_is_wrapped_exactly():
+    text, codes = build(["Talks with ", ("open", "[", "](http://x)"), "Biden", "close", " went well."])
+    placed, exact = place_codes(text, codes, "Les pourparlers avec Biden se sont bien passés.")
+    assert exact and render("Les pourparlers avec Biden se sont bien passés.", placed) == \
+        "Les pourparlers avec [Biden](http://x) se sont bien passés."
+
+
+parts = st.lists(st.one_of(
+    st.sampled_from(["Putin ", "met ", "Biden", " in Geneva", ". ", "x"]),
+    st.just("close"),
+    st.tuples(st.just("open"), st.sampled_from(["*", "**", "["]), st.sampled_from(["*", "**", "](u)"])),
+    st.tuples(st.just("ph"), st.sampled_from(["`c`", "<br/>", "![a](b)"])),
+), max_size=14)
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts, st.text(max_size=60))
+def test_every_code_is_placed_once_and_well_formed_whatever_the_target(spec, target):
+    text, codes = build(spec)
+    assert well_formed(text, codes)
+    placed, _ = place_codes(text, codes, target)
+    assert [c.id for c in placed] == [c.id for c in codes]
+    assert [(c.kind, c.data, c.data_end) for c in placed] == [(c.kind, c.data, c.data_end) for c in codes]
+    assert well_formed(target, placed)
+
+
+def _run(test_model_dir, workdir, article: Path):
+    result = CliRunner().invoke(main, ["run", "--model", str(test_model_dir), "--beam-size", "1",
+                                       "--workdir", str(workdir), str(article)])
+    assert result.exit_code == 0, result.output
+    pair = workdir / f"{article.stem}.xlf"
+    root = read_xml_file(pair)
+    assert validate_xliff21(root) == []
+    return pair, root
+
+
+def test_html_and_markdown_markup_survive_mt_as_inline_codes(test_model_dir, tmp_path):
+    for name in ("summit.html", "summit.md"):
+        source = tmp_path / name
+        shutil.copy(ARTICLES / name, source)
+        pair, root = _run(test_model_dir, tmp_path / "work", source)
+        # The markup is in the pair file as <pc>/<ph> with its original data, in source and target.
+        assert root.findall(f".//{XLF}originalData/{XLF}data")
+        for seg_el in root.iter(f"{XLF}segment"):
+            src, tgt = seg_el.find(f"{XLF}source"), seg_el.find(f"{XLF}target")
+            ids = lambda el: sorted(c.get("id") for c in el.iter(f"{XLF}pc", f"{XLF}ph"))  # noqa: E731
+            assert ids(src) == ids(tgt)
+        article, _ = read_pair_file(pair)
+        with_codes = [s for s in article.segments if s.codes]
+        assert with_codes
+        for seg in with_codes:
+            assert well_formed(seg.target, seg.target_codes)
+            assert sorted(c.id for c in seg.target_codes) == sorted(c.id for c in seg.codes)
+            assert FLAG_CODES_PLACED in seg.flags or all(c.kind == "pc" for c in seg.codes)
+        links = [c for s in article.segments for c in s.target_codes if c.type == "link"]
+        assert links and all(c.data_end.startswith("](http") or c.data.startswith("<a href") or c.data.startswith("<")
+                             for c in links)
