@@ -1,6 +1,6 @@
 """Sentence segmentation: our segmenter against general-purpose libraries, on our test set.
 
-    python bench/segmentation.py [tests/data/sentences.jsonl] [--failures]
+    python bench/segmentation.py [CASES.jsonl ...] [--failures]   (default: tests/data/sentences*.jsonl)
 
 A case counts only when the whole list of sentences is exactly right (sentences compared without
 surrounding whitespace). Libraries that are not installed are skipped; install the `bench` extra
@@ -21,11 +21,11 @@ from typing import Callable
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-DEFAULT_CASES = REPO / "tests" / "data" / "sentences.jsonl"
+DEFAULT_CASES = [REPO / "tests" / "data" / "sentences.jsonl", REPO / "tests" / "data" / "sentences_extra.jsonl"]
 
 
-def load_cases(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+def load_cases(paths: list[Path]) -> list[dict]:
+    return [json.loads(line) for path in paths for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
 def score(split: Callable[[str], list[str]], cases: list[dict]) -> tuple[int, list[dict], Counter]:
@@ -74,7 +74,7 @@ def segmenters() -> dict[str, Callable[[str], list[str]]]:
 
 def main(argv: list[str]) -> int:
     paths = [Path(a) for a in argv if not a.startswith("--")]
-    cases = load_cases(paths[0] if paths else DEFAULT_CASES)
+    cases = load_cases(paths or DEFAULT_CASES)
     show = "--failures" in argv
     print(f"{len(cases)} cases, {len({c['category'] for c in cases})} categories; whole cases exactly right:")
     for name, split in segmenters().items():

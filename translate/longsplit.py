@@ -15,7 +15,7 @@ from typing import Callable
 # so that the text before it ends with the boundary's punctuation.
 _BOUNDARIES = [
     re.compile(r"(?<=[;:])\s+"),
-    re.compile(r"\s+(?=[—–]\s)|(?<=\s[—–])\s+"),
+    re.compile(r"\s+(?=[—–]\s)|(?<=\s[—–])\s+|(?<=\w—)(?=\w)"),
     re.compile(r"(?<=,)\s+(?=(?:and|but|or|while|whereas|although|because|which|who|so|yet)\b)"),
     re.compile(r"(?<=,)\s+"),
     re.compile(r"\s+"),
@@ -40,8 +40,12 @@ def _split(text: str, start: int, end: int, fits: Callable[[str], bool]) -> list
     if fits(piece) or end - start <= 1:
         return [(start, end)]
     middle = (end - start) / 2
+    depth = _depths(piece)
     for pattern in _BOUNDARIES:
         cuts = [m for m in pattern.finditer(piece) if 0 < m.start() and m.end() < len(piece)]
+        # A boundary outside brackets and quotations is better than one inside them.
+        outside = [m for m in cuts if depth[m.start()] == 0]
+        cuts = outside or cuts
         if cuts:
             best = min(cuts, key=lambda m: abs(m.start() - middle))
             left = (start, start + best.start())
@@ -50,3 +54,17 @@ def _split(text: str, start: int, end: int, fits: Callable[[str], bool]) -> list
     # One unbroken run of characters (a huge URL, say): cut it in half.
     cut = start + (end - start) // 2
     return _split(text, start, cut, fits) + _split(text, cut, end, fits)
+
+
+def _depths(text: str) -> list[int]:
+    """Nesting depth in brackets and typographic quotes at each position of ``text``."""
+    pairs = {")": "(", "]": "[", "}": "{", "”": "“", "»": "«", "’": "‘"}
+    out, stack = [], []
+    for char in text:
+        out.append(len(stack))
+        if char in "([{“«‘":
+            stack.append(char)
+        elif char in pairs and stack and stack[-1] == pairs[char]:
+            stack.pop()  # a ’ that closes nothing is an apostrophe ("don’t")
+    out.append(len(stack))
+    return out

@@ -46,6 +46,8 @@ _CONTINUING = frozenset(
     "after before between his her its their our my your this these those is are was were be been has "
     "have had will would can could should may might must who which whose whom where when while".split()
 )
+# Openers that are capitalised inside a sentence too ("and then I said", "Will Smith").
+_NAME_LIKE_STARTERS = frozenset({"I", "I'm", "I’m", "I've", "I’ve", "I'll", "I’ll", "I'd", "I’d", "Will"})
 _SMALL = frozenset("a an the and or but nor of in on at to for with by from as vs via up into over off per".split())
 
 
@@ -186,7 +188,7 @@ def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tupl
             continue
         if _ends_sentence(text, match.start(), match.group(), stop > match.end(), follow, end, rules):
             cuts[stop] = follow
-    _line_cuts(text, start, end, cuts)
+    _line_cuts(text, start, end, cuts, rules)
     spans, pos = [], start
     for stop in sorted(cuts):
         if stop <= pos:
@@ -213,7 +215,7 @@ def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: 
     if "…" in term or ".." in term or ". ." in term:
         if term_start > 0 and text[term_start - 1].isspace():
             # An elision inside a quotation ("we will ... defend"): only a clear opener starts anew.
-            return word in rules.starters
+            return word in rules.starters and word not in _NAME_LIKE_STARTERS
         return (nxt.isupper() or nxt in _OPENERS) and not nxt.isdigit()
     # A single period.
     token = _token_before(text, term_start)
@@ -233,8 +235,9 @@ def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: 
         if nxt in _OPENERS or word in rules.starters:
             return True
         # "D.C. Thousands attended" ends; "D.C. Mayor", "8 p.m. Saturday", "p.m. EDT" go on.
-        return (nxt.isupper() and not _is_initial(text, follow, end) and word not in rules.name_words
-                and word not in rules.titles and not (len(word) > 1 and word.isupper()))
+        head = word.split("-", 1)[0]  # "U.N. Secretary-General"
+        return (nxt.isupper() and not _is_initial(text, follow, end) and head not in rules.name_words
+                and head not in rules.titles and not (len(word) > 1 and word.isupper()))
     if core in rules.prefixes or _DOTTED.fullmatch(core):
         return nxt in _OPENERS or (word in rules.starters and not _is_initial(text, follow, end))
     if len(core) == 1 and core.isupper():
@@ -294,7 +297,7 @@ def _attribution_follows(text: str, pos: int, end: int, rules: Rules) -> bool:
 
 
 # --------------------------------------------------------------------------- line breaks
-def _line_cuts(text: str, start: int, end: int, cuts: dict[int, int]) -> None:
+def _line_cuts(text: str, start: int, end: int, cuts: dict[int, int], rules: Rules) -> None:
     """Add the line breaks that end a sentence: after a headline, byline or list item, before a list item."""
     lines = [_trim(text, a, b) for a, b in _lines(text, start, end)]
     lines = [(a, b) for a, b in lines if a < b]
@@ -321,6 +324,9 @@ def _line_cuts(text: str, start: int, end: int, cuts: dict[int, int]) -> None:
                 or line.startswith(("By ", "BY "))
                 or (line.isupper() and any(c.isalpha() for c in line))
                 or _not_a_wrap(line, following, widest)
+                # Inside a wrapped sentence "The", "He", "It" are lower-case: capitalised, they start one.
+                or (_next_word(following, 0, len(following)) in rules.starters
+                    and _next_word(following, 0, len(following)) not in _NAME_LIKE_STARTERS)
             )
         if cut and b not in cuts:
             cuts[b] = na
