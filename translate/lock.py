@@ -4,13 +4,15 @@ Layers, each tried only on the segments the one before left with a missing term,
 the decoded text:
 
 1. ``natural``: the plain machine draft already holds every locked form.
-2. ``placeholder``: the source is re-sent with each hit replaced by its locked French form
-   ("Russian President Vladimir Poutine called..."); MT models copy names they cannot translate.
-3. ``forced``: lexically constrained decoding on that source. :class:`ForceTerms` (a logits
-   processor given to ``generate`` through the engine's ``logits_hook``) continues a locked token
-   sequence once the model starts it, starts it itself when the model wants to stop or the
-   length budget runs short, and holds back end-of-sentence until every locked form is out.
-4. ``repaired``: last resort, the draft is edited (an English leftover replaced, else the form
+2. ``placeholder`` / ``forced``: the source is re-sent with each hit replaced by its locked French
+   form ("Russian President Vladimir Poutine called..."; MT models copy names they cannot
+   translate) and decoded under lexical constraints: :class:`ForceTerms` (a logits processor given
+   to ``generate`` through the engine's ``logits_hook``) continues a locked token sequence once the
+   model starts it, starts it itself when the model wants to stop or the length budget runs short,
+   keeps the next token from gluing onto a finished form, and holds back end-of-sentence until
+   every locked form is out. A segment whose decoding it never had to steer copied its forms
+   unaided (``placeholder``); else ``forced``. One ``generate`` pass serves both.
+3. ``repaired``: last resort, the draft is edited (an English leftover replaced, else the form
    inserted) and flagged for the post-editor.
 
 French grammar next to a locked form is then tidied (:func:`fix_grammar`): elision ("de Ukraine"
