@@ -181,3 +181,24 @@ def test_markdown_ingestion_never_fails_badly(text):
     for block in article.blocks:
         for seg in block.segments:
             assert block.text[seg.start:seg.end] == seg.source
+
+
+html_bits = st.sampled_from([
+    "<p>", "</p>", "<div>", "</div>", "<b>", "</b>", "<i>", "<a href='http://x.org'>", "</a>", "<br>", "<h1>",
+    "</h1>", "<ul><li>", "</li>", "<script>var x = 1;</script>", "<!-- c -->", "&amp;", "&nbsp;", "<",
+    "The talks in Geneva lasted for three hours on Wednesday.", "Putin and Biden met.", "“Quite constructive,”",
+    " he said.", "\n", "<nav>Home</nav>", "<table><tr><td>", "</td></tr></table>",
+])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(html_bits, max_size=30).map("".join))
+def test_html_ingestion_never_fails_badly(body):
+    try:
+        article = ingest_string(f"<html><body><article>{body}</article></body></html>", slug="x", fmt="html")
+    except InputError:
+        return
+    for block in article.blocks:
+        assert block.segments
+        for seg in block.segments:
+            assert block.text[seg.start:seg.end] == seg.source

@@ -30,6 +30,7 @@ from .render import (
     TEMPLATE_NAMES,
     Run,
     collapse_spaces,
+    inline_runs,
     plain_text,
     render_template,
     runs_to_html,
@@ -42,12 +43,11 @@ from .typography import RULES, Rule
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 PAIR_SUFFIXES = {".xlf", ".xliff"}
-SOURCE_SUFFIXES = {".html", ".htm", ".md", ".markdown", ".txt", ".text"}
 FORMATS = ("html", "md")
 
-# A glossary check for the gate: the problems it finds in the article's targets, each a line that
-# names the segment and the term. An empty list means the article passes.
-GlossaryCheck = Callable[[Article], Sequence[str]]
+# A glossary check for the gate: given the article and its pair file, the problems it finds in the
+# targets, each a line that names the segment and the term. An empty list means the article passes.
+GlossaryCheck = Callable[[Article, Path], Sequence[str]]
 
 
 class PublishRefused(TranslateError):
@@ -91,22 +91,17 @@ class PublishResult:
 def locate_pair_file(article: str, workdir: Path) -> Path:
     """The pair file for ``article``: a slug, the English source file or the pair file itself.
 
-    Refuses ``..`` in paths and absolute paths outside the working directory and the workspace,
-    so that a name can never reach files elsewhere.
+    Refuses ``..`` in paths and absolute paths outside the working directory and the workspace
+    before anything is looked up; the rest is the resolver every command shares
+    (:func:`translate.articleref.resolve_article`: a pair file must lie in the workspace).
     """
+    from .articleref import resolve_article
+
     text = str(article)
     workdir = Path(workdir)
     if not text.strip() or "\x00" in text:
         raise InputError("no article given: name it by slug, English source file or pair file.")
     path = Path(text)
-    is_path = "/" in text or "\\" in text or path.suffix.lower() in PAIR_SUFFIXES | SOURCE_SUFFIXES
-    if not is_path:
-        if not SLUG_RE.match(text):
-            raise InputError(f"{text!r} is not a valid article slug (lower-case letters, digits, '.', '_' and '-').")
-        pair = workdir / f"{text}.xlf"
-        if not pair.is_file():
-            raise InputError(f"{text}: no pair file {pair}. Translate the article first (translate run) or check --workdir.")
-        return pair
     if ".." in path.parts or ".." in PurePosixPath(text.replace("\\", "/")).parts:
         raise InputError(f"{text}: paths with '..' are refused. Name the article by slug or by a path inside the project.")
     if path.is_absolute():
@@ -114,17 +109,7 @@ def locate_pair_file(article: str, workdir: Path) -> Path:
         roots = [Path.cwd().resolve(), workdir.resolve()]
         if not any(resolved == r or r in resolved.parents for r in roots):
             raise InputError(f"{text}: outside the project and the workspace; refused. Name the article by slug.")
-    if path.suffix.lower() in PAIR_SUFFIXES:
-        if not path.is_file():
-            raise InputError(f"{text}: no such pair file.")
-        return path
-    from .ingest import slug_for
-
-    slug = slug_for(path)
-    pair = workdir / f"{slug}.xlf"
-    if not pair.is_file():
-        raise InputError(f"{text}: no pair file {pair} for this article. Translate it first: translate run {text}")
-    return pair
+    return resolve_article(text, workdir).pair_file
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,18 +211,27 @@ def block_role(kind: str) -> tuple[str, int]:
     return "p", 0
 
 
-def block_runs(block: Block) -> list[Run]:
-    """The block's French content as runs: targets joined by the source's inter-sentence spacing.
-
-    Inline codes, where the ingestion recorded them, are placeholders inside targets; this
-    version of the pair file carries plain text, so a block is one text run.
-    """
+def block_runs(block: Block, fmt: str = "text") -> list[Run]:
+    """The block's French content as runs: each target with its inline codes restored, joined
+    by the source's spacing between sentences. ``fmt`` is the source format (the codes' markup)."""
     gaps = block.gaps()
-    parts: list[str] = [gaps[0]]
+    runs: list[Run] = [gaps[0]]
     for i, seg in enumerate(block.segments):
-        parts.append(seg.target or "")
-        parts.append(gaps[i + 1])
-    return ["".join(parts)]
+        runs.extend(inline_runs(seg.target or "", getattr(seg, "target_codes", None) or [], fmt))
+        runs.append(gaps[i + 1])
+    return runs
+
+
+def lost_codes(article: Article) -> list[str]:
+    """Segments whose source has inline codes (links, emphasis) that the French lacks."""
+    out = []
+    for seg in article.segments:
+        source_codes = getattr(seg, "codes", None) or []
+        target_codes = getattr(seg, "target_codes", None) or []
+        if len(target_codes) < len(source_codes):
+            out.append(f"segment {seg.id}: {len(source_codes) - len(target_codes)} of its {len(source_codes)} "
+                       "inline codes (links, emphasis...) are missing from the French; that markup is not restored.")
+    return out
 
 
 def _norm(text: str) -> str:
@@ -272,7 +266,7 @@ def arrange(article: Article, rules: Sequence[Rule]) -> Body:
     groups: list[dict[str, Any]] = []
     for block in article.blocks:
         role, level = block_role(block.kind)
-        runs = collapse_spaces(typeset(collapse_spaces(block_runs(block)), rules))
+        runs = collapse_spaces(typeset(collapse_spaces(block_runs(block, article.format)), rules))
         if not runs:
             continue
         if title_runs is None and (role == "title" or (want_title and _norm(block.text) == want_title)):
@@ -377,19 +371,28 @@ def published_time(previous: dict[str, Any] | None, sha: str, status: str,
     return _iso(now())
 
 
-def approval_time(article: Article, stamp: dict[str, str]) -> str | None:
-    """The latest approval time recorded in the pair file, if the review stage recorded one."""
-    for key in ("approved", "approved-at"):
-        value = article.metadata.extra.get(key) or stamp.get(key)
-        if value:
-            return value
-    return None
+def approval_time(article: Article) -> str | None:
+    """When the article became publishable: the latest approval of its segments (recorded by
+    ``translate review approve``), or None when no segment records one."""
+    times = []
+    for seg in article.segments:
+        value = getattr(seg, "approved_at", None)
+        if not value:
+            continue
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        times.append(moment)
+    return _iso(max(times)) if times else None
 
 
 def build_context(article: Article, *, stamp: dict[str, str], sha: str, published: str, urls: Urls,
                   config: PublishConfig, out_file: Path) -> tuple[dict[str, Any], list[str]]:
     """What the templates see, and warnings for the user."""
-    warnings: list[str] = [urls.warning] if urls.warning else []
+    warnings: list[str] = ([urls.warning] if urls.warning else []) + lost_codes(article)
     body = arrange(article, config.rules)
     if body.title_runs is not None:
         title = plain_text(body.title_runs)
@@ -421,7 +424,7 @@ def build_context(article: Article, *, stamp: dict[str, str], sha: str, publishe
         "status": "draft" if config.draft else "published",
         "pair_sha256": sha,
         "source_format": article.format,
-        "site_name": config.site_name or "",
+        "site_name": config.site_name or md.extra.get("site", ""),
         "model": stamp.get("model", ""),
         "test_model": stamp.get("test-model") == "yes",
         "segments": len(article.segments),
@@ -477,7 +480,7 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
     problems: list[str] = []
     glossary_note = glossary_label or ("not checked" if glossary_check is None else "passed")
     if glossary_check is not None:
-        problems = list(glossary_check(article))
+        problems = list(glossary_check(article, pair_file))
         if problems:
             glossary_note = f"{len(problems)} problem(s)"
     check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file))
@@ -499,7 +502,7 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
             raise PublishRefused(
                 f"{slug}: a reviewed French version is published ({previous.get('file')}); a draft would replace it. "
                 "Publish the reviewed version again when the new segments are final. Nothing was written.")
-        published = published_time(previous, sha, status, approval_time(article, stamp), now)
+        published = published_time(previous, sha, status, None if config.draft else approval_time(article), now)
         context, warnings = build_context(article, stamp=stamp, sha=sha, published=published, urls=urls,
                                           config=config, out_file=out_file)
         page_bytes = render_page(context, config.fmt, env)
@@ -675,16 +678,21 @@ def publish_config(settings, **options: Any) -> PublishConfig:
 def glossary_check_for(glossary: Path | None) -> tuple[GlossaryCheck | None, str]:
     """The glossary check the gate runs, and a short line saying what it is.
 
-    The seam for the glossary stage (translate/glossary.py): when that module offers a per-article
-    check, the gate uses it; until then the gate says the check was not run.
+    The same check CI runs (``translate glossary check``, translate/glossary_check.py) on this one
+    pair file: every glossary term in a source must be in its French. A glossary that cannot be
+    loaded is an error, not a skipped check.
     """
     if glossary is None:
         return None, "no glossary configured"
     try:
-        from . import glossary as glossary_module  # noqa: F401
+        from .glossary import load_glossary
+        from .glossary_check import check_pair_files
     except ImportError:
         return None, "not run (the glossary check is not part of this version)"
-    check = getattr(glossary_module, "check_article_for_publish", None)
-    if check is None:
-        return None, "not run (the glossary module has no per-article check)"
-    return (lambda article: check(article, glossary)), f"checked against {glossary}"
+    loaded = load_glossary(Path(glossary))
+
+    def check(article: Article, pair_file: Path) -> list[str]:
+        report = check_pair_files([Path(pair_file)], loaded, entities=False)
+        return [v.message() for v in report.violations]
+
+    return check, f"passed ({glossary}, {len(loaded)} entries)"

@@ -69,23 +69,35 @@ def _url_ok(url: str) -> bool:
 # Typography over runs: codes become private-use placeholders, which the rules treat as part of
 # the neighbouring word and never change.
 
+_VERBATIM = {"code", "kbd", "samp", "var", "pre"}
+
+
 def typeset(runs: Sequence[Run], rules: Sequence[Rule]) -> list[Run]:
+    """Apply typography rules across ``runs``; codes, and text inside code-like tags, untouched."""
     if not rules:
         return list(runs)
-    codes: list[Code] = []
+    held: list[Run] = []  # what each placeholder stands for: a code, or verbatim text
     parts: list[str] = []
+    verbatim = 0
     for run in runs:
         if isinstance(run, Code):
-            parts.append(chr(0xE000 + len(codes)))
-            codes.append(run)
+            if run.tag in _VERBATIM and run.kind != "standalone":
+                verbatim = verbatim + 1 if run.kind == "open" else max(verbatim - 1, 0)
+            parts.append(chr(0xE000 + len(held)))
+            held.append(run)
+        elif verbatim:
+            parts.append(chr(0xE000 + len(held)))
+            held.append(run)
         else:
             # A text run cannot contain our placeholders: drop any (private-use, never real text).
             parts.append(re.sub("[\ue000-\uf8ff]", "", run))
+    if len(held) > 0x18FF:  # more codes than placeholders: leave the block as it is
+        return list(runs)
     text = apply_typography("".join(parts), rules)
     out: list[Run] = []
     for piece in re.split("([\ue000-\uf8ff])", text):
         if len(piece) == 1 and "\ue000" <= piece <= "\uf8ff":
-            out.append(codes[ord(piece) - 0xE000])
+            out.append(held[ord(piece) - 0xE000])
         elif piece:
             out.append(piece)
     return out
@@ -101,6 +113,108 @@ def collapse_spaces(runs: Sequence[Run]) -> list[Run]:
         out[texts[0]] = out[texts[0]].lstrip(" ")
         out[texts[-1]] = out[texts[-1]].rstrip(" ")
     return [r for r in out if not (isinstance(r, str) and r == "")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Inline codes from the pair file (translate.inline: ``pc`` wraps text, ``ph`` stands alone, with
+# the original markup as ``data``/``data_end``: HTML or Markdown, as the article came). The markup
+# is parsed into our neutral :class:`Code`, never copied through.
+
+def code_fragment(data: str, fmt: str) -> str:
+    """The HTML a piece of original markup stands for (Markdown is rendered by markdown-it)."""
+    if fmt not in ("markdown", "md"):
+        return data
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).renderInline(data)
+
+
+class _TagReader:
+    """Start tags, end tags and text of a small HTML fragment (stdlib parser, never executes)."""
+
+    def __init__(self, fragment: str) -> None:
+        from html.parser import HTMLParser
+
+        self.items: list[tuple[str, str, tuple[tuple[str, str], ...]]] = []  # (what, tag or text, attrs)
+        reader = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                reader.items.append(("start", tag, tuple((k, v or "") for k, v in attrs)))
+
+            def handle_startendtag(self, tag, attrs):
+                reader.items.append(("start", tag, tuple((k, v or "") for k, v in attrs)))
+                reader.items.append(("end", tag, ()))
+
+            def handle_endtag(self, tag):
+                reader.items.append(("end", tag, ()))
+
+            def handle_data(self, data):
+                reader.items.append(("text", data, ()))
+
+        parser = Parser(convert_charrefs=True)
+        parser.feed(fragment)
+        parser.close()
+
+
+_PLACE = "\ue000"
+
+
+def paired_codes(data: str, data_end: str, fmt: str) -> list[Code]:
+    """The opening :class:`Code` (outermost first) of a paired inline code.
+
+    Markdown needs both halves to mean anything (``[`` + ``](url)``, ``**`` + ``**``), so the
+    pair is rendered around a placeholder and the tags before it are the opening ones.
+    """
+    fragment = code_fragment(data + _PLACE + data_end, fmt).split(_PLACE)[0]
+    return [Code("open", tag, attrs) for what, tag, attrs in _TagReader(fragment).items if what == "start"]
+
+
+def standalone_code(data: str, equiv: str, fmt: str) -> list[Run]:
+    """A standalone code: a code span, an image, a line break; anything else shows its text."""
+    if fmt in ("markdown", "md") and data in ("\\", "  "):
+        return [Code("standalone", "br")]  # a Markdown hard line break
+    items = _TagReader(code_fragment(data, fmt)).items
+    starts = [(tag, attrs) for what, tag, attrs in items if what == "start"]
+    text = "".join(t for what, t, _ in items if what == "text")
+    if not starts:
+        return [equiv] if equiv else []
+    tag, attrs = starts[0]
+    if tag == "br":
+        return [Code("standalone", "br")]
+    if tag == "img":
+        return [Code("standalone", "img", attrs, text=dict(attrs).get("alt", "") or equiv)]
+    if tag in INLINE_TAGS:
+        return [Code("standalone", tag, attrs, text=text or equiv)]
+    return [equiv] if equiv else []
+
+
+def inline_runs(text: str, codes: Sequence[Any], fmt: str) -> list[Run]:
+    """Runs for ``text`` with its inline ``codes`` (translate.article.InlineCode, offsets in ``text``)."""
+    if not codes:
+        return [text]
+    from .inline import events
+
+    runs: list[Run] = []
+    opened: dict[int, list[Code]] = {}
+    pos = 0
+    for event in events(list(codes)):
+        start = min(max(event.pos, pos), len(text))
+        if start > pos:
+            runs.append(text[pos:start])
+            pos = start
+        code = event.code
+        if event.what == "open":
+            tags = paired_codes(code.data, code.data_end, fmt)
+            opened[id(code)] = tags
+            runs.extend(tags)
+        elif event.what == "close":
+            runs.extend(Code("close", c.tag) for c in reversed(opened.pop(id(code), [])))
+        else:
+            runs.extend(standalone_code(code.data, code.equiv, fmt))
+    if pos < len(text):
+        runs.append(text[pos:])
+    return runs
 
 
 def plain_text(runs: Sequence[Run]) -> str:
@@ -140,6 +254,12 @@ def runs_to_html(runs: Sequence[Run]) -> str:
         else:  # standalone
             if tag == "br":
                 html.append("<br>")
+            elif tag == "img":
+                src = run.attr("src") or ""
+                if src and _url_ok(src):
+                    html.append(f'<img src="{escape(src)}" alt="{escape(run.text)}">')
+                elif run.text:
+                    html.append(str(escape(run.text)))
             elif known and run.text:
                 html.append(f"<{tag}{_html_attrs(run)}>{escape(run.text)}</{tag}>")
             elif run.text:
@@ -187,10 +307,14 @@ def md_url(url: str) -> str:
     return re.sub(r"[()<>\s\\]", lambda m: quote(m.group(0), safe=""), url)
 
 
+_MD_MARKERS = {"em": "*", "i": "*", "strong": "**", "b": "**", "s": "~~", "del": "~~"}
+
+
 def runs_to_markdown(runs: Sequence[Run]) -> str:
+    """CommonMark for ``runs``: text escaped, codes as Markdown syntax, every span closed."""
     out: list[str] = []
-    links: list[Code | None] = []
-    for i, run in enumerate(runs):
+    stack: list[tuple[str, str]] = []  # open codes: tag, and the Markdown that closes it
+    for run in runs:
         if isinstance(run, str):
             piece = md_escape(run)
             if out:
@@ -202,6 +326,13 @@ def runs_to_markdown(runs: Sequence[Run]) -> str:
         if run.kind == "standalone":
             if tag == "br":
                 out.append(" ")
+            elif tag == "img":
+                src = run.attr("src") or ""
+                if src and _url_ok(src):
+                    alt = _MD_ESCAPE.sub(r"\\\1", run.text)
+                    out.append(f"![{alt}]({md_url(src)})")
+                elif run.text:
+                    out.append(md_escape(run.text))
             elif tag == "code" and run.text:
                 fence = "`" * (max((len(m) for m in re.findall("`+", run.text)), default=0) + 1)
                 pad = " " if run.text.startswith("`") or run.text.endswith("`") else ""
@@ -209,17 +340,22 @@ def runs_to_markdown(runs: Sequence[Run]) -> str:
             elif run.text:
                 out.append(md_escape(run.text))
             continue
-        marker = {"em": "*", "i": "*", "strong": "**", "b": "**", "s": "~~", "del": "~~"}.get(tag)
-        if tag == "a":
-            if run.kind == "open":
-                links.append(run if _url_ok(run.attr("href") or "") else None)
-                out.append("[" if links[-1] else "")
-            elif links:
-                opener = links.pop()
-                if opener is not None:
-                    out.append(f"]({md_url(opener.attr('href') or '')})")
-        elif marker:
-            out.append(marker)
+        if run.kind == "open":
+            if tag == "a":
+                href = run.attr("href") or ""
+                opening, closing = ("[", f"]({md_url(href)})") if _url_ok(href) else ("", "")
+            else:
+                opening = closing = _MD_MARKERS.get(tag, "")
+            stack.append((tag, closing))
+            out.append(opening)
+        elif any(open_tag == tag for open_tag, _ in stack):
+            # Close what was opened inside it first, so the Markdown stays well nested.
+            while stack:
+                open_tag, closing = stack.pop()
+                out.append(closing)
+                if open_tag == tag:
+                    break
+    out.extend(closing for _, closing in reversed(stack))
     return "".join(out)
 
 

@@ -76,14 +76,6 @@ _OPENERS = "([{«“‘"
 _SPACES = f" \t\n{NBSP}{NNBSP}\u2009\u2007"
 
 
-def _prev_real(text: str, i: int) -> str:
-    """The character before position ``i``, skipping inline-code placeholders ('' at the start)."""
-    i -= 1
-    while i >= 0 and _CODE.match(text[i]):
-        i -= 1
-    return text[i] if i >= 0 else ""
-
-
 def _next_real(text: str, i: int) -> str:
     """The character at or after position ``i``, skipping inline-code placeholders."""
     while i < len(text) and _CODE.match(text[i]):
@@ -91,8 +83,14 @@ def _next_real(text: str, i: int) -> str:
     return text[i] if i < len(text) else ""
 
 
-def _opens_here(text: str, i: int) -> bool:
-    prev = _prev_real(text, i)
+def _opens_here(done: list[str]) -> bool:
+    """Whether a quote mark after the output so far (``done``) opens a quotation."""
+    prev = ""
+    for piece in reversed(done):
+        real = _CODE.sub("", piece)
+        if real:
+            prev = real[-1]
+            break
     return prev == "" or prev in _SPACES or prev in _OPENERS or prev in "—–-/"
 
 
@@ -120,11 +118,11 @@ def quotes(text: str) -> str:
         elif ch == "»":
             action = "close"
         elif ch == "”":
-            action = "close" if stack or not _opens_here(text, i) else "open"
+            action = "close" if stack or not _opens_here(out) else "open"
         elif ch == '"':
-            action = "open" if _opens_here(text, i) else ("close" if stack else None)
+            action = "open" if _opens_here(out) else ("close" if stack else None)
         elif ch == "‘":
-            if _opens_here(text, i) and _closing_single(text, i + 1):
+            if _opens_here(out) and _closing_single(text, i + 1):
                 action = "open"
         elif ch == "’" and stack and stack[-1] == "'" and not _is_word(_next_real(text, i + 1)):
             action = "close"
