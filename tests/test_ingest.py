@@ -202,3 +202,30 @@ def test_html_ingestion_never_fails_badly(body):
         assert block.segments
         for seg in block.segments:
             assert block.text[seg.start:seg.end] == seg.source
+
+
+def test_another_sites_scrape_loses_its_furniture_too():
+    article = ingest_file(ARTICLES / "scrape-variant.txt")
+    assert article.metadata.title == "Biden and Putin Agree to Return Ambassadors After Geneva Talks"
+    sources = [s.source for s in article.segments]
+    assert sources == [
+        "Biden and Putin Agree to Return Ambassadors After Geneva Talks", "By Staff Reporter", "June 16, 2021",
+        "GENEVA — U.S. President Joe Biden and Russian President Vladimir Putin agreed on Wednesday to return "
+        "their ambassadors to each other's capitals.", "The talks lasted about three hours.",
+        "\"There was no hostility,\" Putin told reporters.", "Biden said the meeting had been \"good, positive.\""]
+    assert len(article.dropped) == 18 and all(d.reason for d in article.dropped)
+
+
+def test_boilerplate_rules_are_data_a_newsroom_extends(tmp_path):
+    from translate.boilerplate import load_rules, parse_rules
+    from translate.ingest_text import parse_text
+
+    extra = tmp_path / "ours.tsv"
+    extra.write_text("drop\tour promo\tSupport our journalism.*\n", "utf-8")
+    text = "Summit Ends With A Deal In Geneva\n\nThe talks lasted about three hours on Wednesday afternoon.\n\nSupport our journalism today\n"
+    parsed = parse_text(text, "t", load_rules(extra=[extra]))
+    assert [d.reason for d in parsed.dropped] == ["our promo"]
+    with pytest.raises(InputError, match="line 1: unknown action"):
+        parse_rules("keep\tx\ty\n")
+    with pytest.raises(InputError, match="not a valid regular expression"):
+        parse_rules("drop\tx\t(unclosed\n")

@@ -28,7 +28,10 @@ def test_the_test_set_is_large_and_covers_the_categories():
         assert needed in categories
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", [
+    pytest.param(c, marks=pytest.mark.xfail(reason=c["known_miss"], strict=True)) if c.get("known_miss") else c
+    for c in CASES
+], ids=[c["id"] for c in CASES])
 def test_case(case):
     assert split_sentences(case["text"]) == case["sentences"]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .pathsafe import is_file
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 PAIR_SUFFIXES = (".xlf", ".xliff")
@@ -43,7 +44,7 @@ def resolve_article(ref: str, workdir: Path, *, must_exist: bool = True) -> Arti
         if not _SLUG.match(slug):
             raise InputError(f"{ref}: {slug!r} is not an article slug (lower-case letters, digits, '.', '_', '-').")
         pair = path
-    elif path.is_file():
+    elif is_file(path):
         slug = slug_for(path)
         pair, source = workdir / f"{slug}.xlf", path
     else:
@@ -51,6 +52,6 @@ def resolve_article(ref: str, workdir: Path, *, must_exist: bool = True) -> Arti
             raise InputError(f"{ref}: no such file, and not an article slug (lower-case letters, digits, "
                              "'.', '_', '-'; no path separators or '..').")
         slug, pair = text, workdir / f"{text}.xlf"
-    if must_exist and not pair.is_file():
+    if must_exist and not is_file(pair):
         raise InputError(f"{ref}: no pair file {pair}. Run `translate run` on the article first.")
     return ArticleRef(slug=slug, pair_file=pair, source=source)

@@ -47,6 +47,13 @@ class TranslateGroup(click.Group):
         except TranslateError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            # The last resort for a full disk, a read-only workspace, a permission problem: one
+            # line, never a traceback. Writes are atomic, so no file was left half-written.
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}. Nothing was left half-written; "
+                       "free space or fix permissions, then run the command again.", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted. Pair files already written are complete; run the command again to resume.", err=True)
             ctx.exit(130)

@@ -16,19 +16,25 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsynced, then renamed over the target. On any failure the temporary file is removed.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # read-only, full, no permission: name the file the user knows
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and exc.filename in (None, tmp):
+            # Name the file the user knows (a failed fsync names nothing, a failed write the temp file).
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
         raise
     _fsync_dir(path.parent)
 
@@ -59,9 +65,13 @@ MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 def read_text_file(path: Path, *, what: str = "article", max_bytes: int = MAX_ARTICLE_BYTES) -> str:
     """Read a UTF-8 text file, with a clear :class:`InputError` for every way it can be unusable."""
     path = Path(path)
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except OSError as exc:  # a name the system cannot take (too long, ...)
+        raise InputError(f"{str(path)[:200]}: cannot be opened ({exc.strerror or exc}). Check the file name.") from None
+    if not exists:
         raise InputError(f"{path}: no such file. Check the path of the {what}.")
-    if path.is_dir():
+    if is_dir:
         raise InputError(f"{path}: is a directory, not an {what} file. Name the file itself.")
     try:
         size = path.stat().st_size

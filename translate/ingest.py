@@ -26,8 +26,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 MAX_HTML_BYTES = 8 * 1024 * 1024
 
 # Characters removed before anything else, each removal listed: C0/C1 controls (but tab and line
-# feed), and invisible format characters that only confuse the segmenter and the model.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# feed), the noncharacters U+FFFE/U+FFFF (valid UTF-8, but no XML file can carry them: the pair
+# file could not be written), and invisible format characters that only confuse the segmenter.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -37,7 +38,9 @@ def slug_for(path: Path) -> str:
     slug = re.sub(r"[^a-z0-9._-]+", "-", stem).strip("-.")
     if not _SLUG_OK.match(slug):
         raise InputError(f"{path}: cannot derive a slug from the file name. Rename it with letters and digits.")
-    return slug
+    from .pathsafe import check_slug
+
+    return check_slug(slug, str(path))
 
 
 def format_for(path: Path) -> str:

@@ -94,6 +94,14 @@ def _ter():
     return TER(case_sensitive=True)
 
 
+def _signature() -> str:
+    # sacrebleu gives a signature only once the metric has scored something (it needs the
+    # number of references): score a trivial pair first.
+    ter = _ter()
+    ter.sentence_score("a", ["a"])
+    return str(ter.get_signature())
+
+
 def hter(mt: str, post_edit: str) -> float:
     """TER of the MT draft against the post-edit, as a fraction (0 = untouched)."""
     if not post_edit.split():
@@ -154,7 +162,7 @@ def review_article(article: Article, glossary_path=None) -> ArticleReview:
             review.ops = [DiffOp("equal", " ".join(_TOKEN.findall(seg.target)))]
         reviews.append(review)
     return ArticleReview(article=article, segments=reviews, hter=corpus_hter(pairs),
-                         signature=str(_ter().get_signature()), glossary=source_of_terms)
+                         signature=_signature(), glossary=source_of_terms)
 
 
 # -- terminal ---------------------------------------------------------------------------------

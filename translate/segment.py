@@ -234,6 +234,8 @@ def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: 
     if core in rules.general:
         if nxt in _OPENERS or word in rules.starters:
             return True
+        if word in rules.general and text.startswith(".", follow + len(word)):
+            return False  # one abbreviation after another: "Holdings Ltd. Co., ..."
         # "D.C. Thousands attended" ends; "D.C. Mayor", "8 p.m. Saturday", "p.m. EDT" go on.
         head = word.split("-", 1)[0]  # "U.N. Secretary-General"
         return (nxt.isupper() and not _is_initial(text, follow, end) and head not in rules.name_words
@@ -304,6 +306,9 @@ def _line_cuts(text: str, start: int, end: int, cuts: dict[int, int], rules: Rul
     if len(lines) < 2:
         return
     widest = max(b - a for a, b in lines)
+    # Lines that never reach a sentence end are stacked headlines (a headline and its standfirst,
+    # a byline, a date), not a wrapped sentence, which would end with a full stop.
+    stacked = not _ends_in_terminator(text[lines[-1][0]:lines[-1][1]])
     starts_sentence = True  # does the current line begin a sentence?
     for (a, b), (na, nb) in zip(lines, lines[1:]):
         line, following = text[a:b], text[na:nb]
@@ -320,7 +325,8 @@ def _line_cuts(text: str, start: int, end: int, cuts: dict[int, int], rules: Rul
             cut = True
         elif starts_sentence and not _ends_in_terminator(line):
             cut = (
-                (_title_like(line) and b - a < widest)  # the widest line of a paragraph is a wrapped one
+                stacked
+                or (_title_like(line) and b - a < widest)  # the widest line of a paragraph is a wrapped one
                 or line.startswith(("By ", "BY "))
                 or (line.isupper() and any(c.isalpha() for c in line))
                 or _not_a_wrap(line, following, widest)

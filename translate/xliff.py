@@ -172,7 +172,8 @@ def _meta_group(parent, category: str, values: dict[str, str | None]) -> None:
 
 
 def _read_group(group) -> dict[str, str]:
-    return {m.get("type"): (m.text or "") for m in group.findall(_q(MDA, "meta"))}
+    # A <meta> without a type (a tool's mangling) carries nothing we can name: skipped.
+    return {m.get("type"): (m.text or "") for m in group.findall(_q(MDA, "meta")) if m.get("type")}
 
 
 def xliff_to_article(root, origin: str = "<pair file>") -> tuple[Article, dict[str, str]]:

@@ -41,16 +41,37 @@ def parse_xml(data: bytes, origin: str):
         raise InputError(f"{origin}: {where}not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc}).") from None
     if root is None:
         raise InputError(f"{origin}: no XML document found.")
+    _refuse_entities(root, origin)
     return root
+
+
+def _refuse_entities(root, origin: str) -> None:
+    """The byte check above misses a DOCTYPE in UTF-16 or after 64 KiB of comments: look at what
+    the parser saw. Entities are never resolved either way; this makes the refusal consistent."""
+    from lxml import etree
+
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise InputError(f"{origin}: the file declares XML entities (<!ENTITY>). They are refused for safety; remove the DOCTYPE.")
+    for ref in root.iter(etree.Entity):
+        raise InputError(f"{origin}: line {ref.sourceline}: the entity reference {ref.text} is refused "
+                         "(entities are never resolved). Write the character itself or a character reference.")
 
 
 def read_xml_file(path: Path, what: str = "XML file"):
     path = Path(path)
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except OSError as exc:  # a name the system cannot take (too long, ...)
+        raise InputError(f"{str(path)[:200]}: cannot be opened ({exc.strerror or exc}). Check the file name.") from None
+    if not exists:
         raise InputError(f"{path}: no such file. Check the path of the {what}.")
-    if path.is_dir():
+    if is_dir:
         raise InputError(f"{path}: is a directory, not a {what}.")
     try:
+        size = path.stat().st_size
+        if size > MAX_XML_BYTES:  # refused before reading it into memory
+            raise InputError(f"{path}: {size:,} bytes is over the {MAX_XML_BYTES:,}-byte limit for a {what}.")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
