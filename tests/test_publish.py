@@ -450,3 +450,24 @@ def test_the_glossary_check_is_the_gate(pair, tmp_path):
     tsv.write_text("english;french\nGeneva;Genève\n", "utf-8")
     with pytest.raises(InputError):
         glossary_check_for(tsv)
+
+
+def test_publish_settings_from_translate_toml(pair, tmp_path, monkeypatch):
+    from translate.config import load_settings
+    from translate.errors import ConfigError
+    from translate.publish import publish_config
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "translate.toml").write_text(
+        '[translate]\nworkdir = "work"\n\n[publish]\nout = "site/fr"\nformat = "md"\ntemplates = "tpl"\n'
+        'typography = ["numbers"]\nfr_url = "https://x.org/fr/{slug}"\nsite_name = "The Example Times"\n', "utf-8")
+    config = publish_config(load_settings(tmp_path))
+    assert config.out == tmp_path / "site/fr" and config.fmt == "md" and config.templates == tmp_path / "tpl"
+    assert [r.name for r in config.rules] == ["numbers"] and config.index_path == tmp_path / "site" / "index.json"
+    # Options win over the file.
+    config = publish_config(load_settings(tmp_path), fmt="html", typography=False)
+    assert config.fmt == "html" and config.rules == ()
+    (tmp_path / "translate.toml").write_text('[publish]\ntypography = ["guillemets"]\n', "utf-8")
+    with pytest.raises(ConfigError, match="unknown typography rule"):
+        publish_config(load_settings(tmp_path))

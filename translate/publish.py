@@ -7,9 +7,10 @@ and rendered through templates (HTML5 page or Markdown with front matter). The m
 
 The gate: nothing is published unless every segment is ``final`` and the glossary check passes;
 ``draft`` publishes an unreviewed machine translation, marked as such and kept out of search
-engines. Publishing is idempotent (the same pair file gives the same bytes: the published time
-comes from the manifest, not the clock, once the version is published) and atomic (a failure
-leaves the previous version in place).
+engines. Publishing is idempotent (the same pair file gives the same bytes: the published time is
+the latest approval recorded in the pair file, else the manifest's time for this same pair file,
+never the clock for a version already published) and atomic (a failure leaves the previous
+version in place).
 """
 
 from __future__ import annotations
@@ -435,7 +436,7 @@ def build_context(article: Article, *, stamp: dict[str, str], sha: str, publishe
 
 def render_page(context: dict[str, Any], fmt: str, env) -> bytes:
     text = render_template(env, TEMPLATE_NAMES[fmt], context)
-    return text.encode("utf-8")
+    return (text.rstrip() + "\n").encode("utf-8")  # one final newline, whatever the template ends with
 
 
 # ---------------------------------------------------------------------------------------------
