@@ -93,3 +93,42 @@ def test_html_and_markdown_markup_survive_mt_as_inline_codes(test_model_dir, tmp
             assert FLAG_CODES_PLACED in seg.flags or all(c.kind == "pc" for c in seg.codes)
         links = [c for s in article.segments for c in s.target_codes if c.type == "link"]
         assert any("https://example.com/pc" in c.data + c.data_end for c in links)
+
+
+xml_text = st.sampled_from(["Putin ", "met ", "Biden", " in Geneva", ". ", "The talks ended. ", "“Yes,” he said. ",
+                            "& <x> ", "é", "\n", "Why? ", "x"])
+spec_parts = st.lists(st.one_of(
+    xml_text,
+    st.just("close"),
+    st.tuples(st.just("open"), st.sampled_from(["*", "<em>", "["]), st.sampled_from(["*", "</em>", "](http://a.b?c=1&d=2)"])),
+    st.tuples(st.just("ph"), st.sampled_from(["`c`", "<br/>", "![a](b)", "<span class='x'>"])),
+), min_size=1, max_size=16)
+
+
+@settings(max_examples=80, deadline=None)
+@given(spec_parts, st.text(st.sampled_from(list("abc éà«»&<> .")), max_size=40))
+def test_codes_round_trip_through_the_pair_file(spec, draft):
+    from translate.article import Article, IdAllocator
+    from translate.ingest import make_block
+    from translate.inline import place_target_codes
+    from translate.xliff import article_to_xliff, xliff_to_article
+    from translate.xmlsafe import parse_xml
+
+    text, codes = build(spec)
+    if not text.strip():
+        return
+    block = make_block("paragraph", text, IdAllocator("u"), IdAllocator("s"), codes)
+    for seg in block.segments:
+        seg.target, seg.mt, seg.state, seg.origin = draft, draft, "translated", "mt"
+    place_target_codes(block.segments)
+    article = Article(slug="a", blocks=[block])
+    root = parse_xml(article_to_xliff(article), "t")
+    assert validate_xliff21(root) == []
+    back, _ = xliff_to_article(root)
+    assert back.blocks[0].text == block.text
+    for old, new in zip(block.segments, back.segments):
+        assert (new.source, new.target) == (old.source, old.target)
+        key = lambda cs: [(c.id, c.kind, c.start, c.end, c.data, c.data_end) for c in cs]  # noqa: E731
+        assert key(new.codes) == key(old.codes)
+        assert key(new.target_codes) == key(old.target_codes)
+        assert well_formed(new.target, new.target_codes)

@@ -49,7 +49,7 @@ class ScriptedEngine:
         self.answer = answer
         self.calls: list[list[str]] = []
 
-    def translate(self, texts, logits_hook=None):
+    def translate(self, texts, logits_processors=None):
         self.calls.append(list(texts))
         return [Translation(text=self.answer(t)) for t in texts]
 

@@ -27,7 +27,8 @@ def workdir_option(func):
 
 def model_options(func):
     func = click.option("--dtype", type=click.Choice(["auto", "float32", "float16", "bfloat16"]), default="auto",
-                        show_default=True, help="Weights precision: auto is float16 on GPU, float32 on CPU.")(func)
+                        show_default=True, help="Weights precision: auto is bfloat16 on GPUs that have it (else float16), "
+                             "bfloat16 on CPUs with native bf16 (AVX512-BF16/AMX), else float32.")(func)
     func = click.option("--beam-size", type=click.IntRange(1, 32), default=None,
                         help="Beam size for decoding [translate.toml, else 4].")(func)
     func = click.option("--device", default=None, help="auto, cpu, cuda, cuda:N or mps [auto].")(func)
@@ -36,8 +37,16 @@ def model_options(func):
     return func
 
 
-def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str):
-    from .engine import EngineSettings, MarianEngine
+def backend_option(func):
+    return click.option("--backend", default="transformers", show_default=True, metavar="NAME",
+                        help="MT backend: transformers, or ctranslate2 (optional extra; needs "
+                             "`translate model convert` first).")(func)
+
+
+def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str,
+                backend: str = "transformers"):
+    from .backends import load_backend
+    from .engine import EngineSettings
 
     engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype)
-    return MarianEngine.load(model or settings.model, device=device or settings.device, settings=engine_settings)
+    return load_backend(backend, model or settings.model, device=device or settings.device, settings=engine_settings)

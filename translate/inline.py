@@ -131,8 +131,9 @@ class _Event:
 
 
 def events(codes: list[InlineCode]) -> list[_Event]:
-    """Codes as a well-formed sequence of events: at one position closes, then points, then opens
-    (outer before inner), an empty paired code as open-close in place."""
+    """Codes as a well-formed sequence of events, ``codes`` being in document order (the order
+    their openings appear): at one position closes come first (inner before outer), then points
+    and openings in document order; an empty paired code is an open-close in place."""
     keyed = []
     for n, code in enumerate(codes):
         if code.kind == "ph":
@@ -141,7 +142,7 @@ def events(codes: list[InlineCode]) -> list[_Event]:
             keyed.append(((code.start, 1, n, 0), _Event(code.start, "open", code)))
             keyed.append(((code.start, 1, n, 1), _Event(code.start, "close", code)))
         else:
-            keyed.append(((code.start, 2, -code.end, n), _Event(code.start, "open", code)))
+            keyed.append(((code.start, 1, n, 0), _Event(code.start, "open", code)))
             keyed.append(((code.end, 0, -code.start, -n), _Event(code.end, "close", code)))
     keyed.sort(key=lambda pair: pair[0])
     return [event for _, event in keyed]
@@ -379,3 +380,29 @@ def read_content(element, data: dict[str, str]) -> tuple[str, list[InlineCode]]:
 
     walk(element)
     return "".join(builder.parts), builder.codes
+
+
+# Elements whose content is text: never indented, or whitespace would enter a sentence.
+_CONTENT_TAGS = {"source", "target", "note", "data", "meta"}
+
+
+def indent_structure(element, level: int = 0, step: str = "  ") -> None:
+    """Indent an XLIFF tree for people to read, leaving text content alone.
+
+    lxml's ``pretty_print`` indents any element that holds no text of its own, so a segment made
+    only of codes (``<source><pc>Biden</pc></source>``) would gain whitespace inside: this indents
+    the structure (file, unit, segment...) and stops at ``<source>``, ``<target>``, notes and data.
+    """
+    tag = element.tag.split("}", 1)[-1] if isinstance(element.tag, str) else ""
+    children = list(element)
+    if tag in _CONTENT_TAGS or not children:
+        return
+    if not (element.text or "").strip():
+        element.text = "\n" + step * (level + 1)
+    for child in children:
+        indent_structure(child, level + 1, step)
+        if not (child.tail or "").strip():
+            child.tail = "\n" + step * (level + 1)
+    if not (children[-1].tail or "").strip():
+        children[-1].tail = "\n" + step * level
+

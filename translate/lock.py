@@ -7,7 +7,7 @@ the decoded text:
 2. ``placeholder`` / ``forced``: the source is re-sent with each hit replaced by its locked French
    form ("Russian President Vladimir Poutine called..."; MT models copy names they cannot
    translate) and decoded under lexical constraints: :class:`ForceTerms` (a logits processor given
-   to ``generate`` through the engine's ``logits_hook``) continues a locked token sequence once the
+   to ``generate`` through the engine's ``logits_processors`` extension point) continues a locked token sequence once the
    model starts it, starts it itself when the model wants to stop or the length budget runs short,
    keeps the next token from gluing onto a finished form, and holds back end-of-sentence until
    every locked form is out. A segment whose decoding it never had to steer copied its forms
@@ -162,8 +162,8 @@ class ForceTerms:
         for row in range(scores.shape[0]):
             source = row // self.beams
             wanted = self.constraints[source]
-            if not wanted:
-                continue
+            if not wanted or produced >= self.limits[source]:
+                continue  # at the limit the engine's length limiter ends the sentence
             top = int(scores[row].argmax())
             generated = input_ids[row, self._start:].tolist()
             if self.glue is not None and any(len(ids) <= len(generated) and generated[-len(ids):] == ids
@@ -227,7 +227,7 @@ def _glues(piece: str) -> bool:
 
 
 class _ConstraintHook:
-    """The engine's ``logits_hook``: constraints for each text of a batch, read from the text itself.
+    """The engine's ``logits_processors`` callable: constraints for each text of a batch, read from the text itself.
 
     The texts are placeholder sources, which carry the locked French forms; reading them per piece
     keeps constraints right when the engine splits a long text.
@@ -254,9 +254,11 @@ class _ConstraintHook:
         pieces = tokenizer.convert_ids_to_tokens(list(range(self.engine.model.config.vocab_size)))
         self._glue = torch.tensor([_glues(p) for p in pieces])
 
-    def __call__(self, texts: list[str], beams: int, limits: list[int]):
+    def __call__(self, texts: list[str], beams: int):
         if self._ids is None:
             self._prepare()
+        # The engine's own per-row output limits (its length limiter forces end-of-sentence there).
+        limits = [self.engine.output_limit(self.engine.count_tokens(text)) for text in texts]
         constraints = [[(form, self._ids[form]) for form in _count_forms(text, self.forms) if self._ids[form]]
                        for text in texts]
         eos = self.engine.model.config.eos_token_id
@@ -323,9 +325,13 @@ def translate_locked(engine: Any, texts: Sequence[str], glossary: Glossary | Non
         # Placeholder sources, decoded under the constraints: a segment whose decoding the
         # processor never had to steer copied its locked forms (placeholder); else forced.
         sources = [substitute(texts[i], hits[i]) for i in todo]
-        hook = _ConstraintHook(engine, [h.target for i in todo for h in hits[i]])
-        second = engine.translate(sources, logits_hook=hook)
-        steered = hook.forced_texts()
+        if getattr(engine, "supports_logits_processors", True):
+            hook = _ConstraintHook(engine, [h.target for i in todo for h in hits[i]])
+            second = engine.translate(sources, logits_processors=hook)
+            steered = hook.forced_texts()
+        else:  # a backend without logits processors (CTranslate2): placeholders, then repair
+            second = engine.translate(sources)
+            steered = set()
         for i, source, tr in zip(todo, sources, second):
             text, missing = _finish(tr.text, hits[i])
             flags = list(tr.flags)

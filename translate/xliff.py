@@ -19,7 +19,7 @@ from pathlib import Path
 from .article import ORIGIN_HUMAN, STATES, Article, Block, Metadata, Segment
 from .errors import PairFileError, TranslateError
 from .fsio import atomic_write_bytes
-from .inline import original_data, read_content, write_content
+from .inline import indent_structure, original_data, read_content, write_content
 from .termmarks import read_terms, write_terms
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
@@ -113,7 +113,8 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
         if gaps[-1]:
             ign = etree.SubElement(unit, _q(XLIFF, "ignorable"))
             etree.SubElement(ign, _q(XLIFF, "source")).text = gaps[-1]
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    indent_structure(root)  # not pretty_print: it would put whitespace inside code-only segments
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _write_original_data(unit, block: Block) -> None:

@@ -50,3 +50,29 @@ def model_test_build(dest: Path, seed: int) -> None:
 
     build_test_model(dest, seed=seed)
     click.echo(f"Random-weight test model written to {dest} (its French is meaningless).")
+
+
+@command.command("convert")
+@click.option("--model", "model", default=None, metavar="PATH_OR_ID",
+              help="Marian model to convert: hub id (from the local cache) or folder [Helsinki-NLP/opus-mt-en-fr].")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the converted model [~/.cache/translate/ct2/<model>-<quantization>, "
+                   "where --backend ctranslate2 finds it].")
+@click.option("--quantization", type=click.Choice(["int8", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32"]),
+              default=None, help="Weights type [int8 on CPU, float16 when a CUDA card is present].")
+@click.option("--force", is_flag=True, help="Replace an existing conversion.")
+@click.pass_context
+def model_convert(ctx: click.Context, model: str | None, output: Path | None, quantization: str | None, force: bool) -> None:
+    """Convert the model for the CTranslate2 backend (optional extra `ctranslate2`).
+
+    Then translate with `--backend ctranslate2` and the same --model (or --model pointing at the
+    converted folder).
+    """
+    import time
+
+    from ..backends.ctranslate2 import convert_model
+
+    started = time.perf_counter()
+    name = model or settings_from(ctx).model
+    folder = convert_model(name, output, quantization=quantization, force=force)
+    click.echo(f"{name} converted for CTranslate2 in {time.perf_counter() - started:.1f} s -> {folder}")
