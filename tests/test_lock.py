@@ -149,3 +149,20 @@ def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):
                 assert seg.notes and ({FLAG_FORCED, FLAG_REPAIRED} & set(seg.flags))
     check = check_pair_files([r.pair_file for r in report.results], glossary, entities=False)
     assert check.violations == [] and check.accuracy == 1.0 and check.terms == total
+
+
+def test_backend_without_logits_processors_gets_placeholders_then_repair():
+    class NoProcessors(ScriptedEngine):
+        supports_logits_processors = False
+
+        def translate(self, texts, logits_processors=None):
+            assert logits_processors is None
+            return super().translate(texts)
+
+    g = glossary_of("Geneva\tGenève\tplace", "Moscow\tMoscou\tplace")
+    engine = NoProcessors(lambda t: "Rencontre à Genève." if "Genève" in t else "Rencontre à Genf.")
+    stats = LockStats()
+    out = translate_locked(engine, ["They met in Geneva.", "They met in Moscow."], g, stats)
+    assert [h.method for h in out[0].terms] == ["placeholder"]
+    assert [h.method for h in out[1].terms] == ["repaired"] and "Moscou" in out[1].text
+    assert stats.segment_paths == {"placeholder": 1, "repaired": 1}
