@@ -30,21 +30,6 @@ def cli(*args: str):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-@pytest.fixture
-def loop(tmp_path, test_model_dir):
-    src = tmp_path / "en" / "geneva-summit.txt"
-    src.parent.mkdir()
-    src.write_text(ARTICLE, "utf-8")
-    work = tmp_path / "work"
-
-    def run(*paths: Path):
-        result = cli("run", "--model", test_model_dir, "--beam-size", "1", "--workdir", work, *paths)
-        assert result.exit_code == 0, result.output
-        return result
-
-    return src, work, run
-
-
 @pytest.fixture(scope="module")
 def drafted_once(tmp_path_factory, engine):
     """The article's pair file with MT drafts, made once (library call, session engine)."""
@@ -71,9 +56,11 @@ def by_source(article):
     return {seg.source: seg for seg in article.segments}
 
 
-def test_human_work_survives_import_and_rerun_with_changed_paragraph(loop, tmp_path):
-    src, work, run = loop
-    run(src)
+def test_human_work_survives_import_and_rerun_with_changed_paragraph(drafted, tmp_path, test_model_dir):
+    work = drafted
+    src = tmp_path / "en" / "geneva-summit.txt"
+    src.parent.mkdir()
+    src.write_text(ARTICLE, "utf-8")
     pair = work / "geneva-summit.xlf"
     first, _ = read_pair_file(pair)
     segs = first.segments
@@ -109,7 +96,8 @@ def test_human_work_survives_import_and_rerun_with_changed_paragraph(loop, tmp_p
     changed = changed.replace("Police kept them behind barriers.", "Police kept them behind barriers. Nobody was hurt.")
     src.write_text(changed, "utf-8")
     before = pair.read_bytes()
-    result = run(src)
+    result = cli("run", "--model", test_model_dir, "--beam-size", "1", "--workdir", work, src)
+    assert result.exit_code == 0, result.output
     after, _ = read_pair_file(pair, validate=True)
     assert pair.read_bytes() != before
     now = by_source(after)
@@ -133,9 +121,10 @@ def test_human_work_survives_import_and_rerun_with_changed_paragraph(loop, tmp_p
     assert b'subType="tr:previous"' in pair.read_bytes()
 
 
-def test_second_article_gets_memory_matches(loop, tmp_path):
-    src, work, run = loop
-    run(src)
+def test_second_article_gets_memory_matches(drafted, tmp_path, engine):
+    from translate.workflow import run_articles
+
+    work = drafted
     pair = work / "geneva-summit.xlf"
     segs = read_pair_file(pair)[0].segments
     approved = {
@@ -150,12 +139,12 @@ def test_second_article_gets_memory_matches(loop, tmp_path):
     stats = cli("tm", "stats", "--workdir", work)
     assert stats.exit_code == 0 and "entries" in stats.output
 
-    other = src.parent / "geneva-follow-up.txt"
+    other = tmp_path / "geneva-follow-up.txt"
     other.write_text(
         "Neither side spoke of a breakthrough. They agreed to return their ambassadors to their posts.\n\n"
         "Protesters gathered near the villa before the second meeting.\n", "utf-8")
-    result = run(other)
-    assert "1 exact" in result.output
+    report = run_articles([other], engine, work)
+    assert not report.failed and (report.results[0].tm_exact, report.results[0].tm_fuzzy) == (1, 1)
     second = by_source(read_pair_file(work / "geneva-follow-up.xlf", validate=True)[0])
     exact = second["Neither side spoke of a breakthrough."]
     assert (exact.target, exact.origin, exact.state) == ("Aucune des parties n'a parlé de percée.", "tm-exact", "translated")
@@ -170,9 +159,8 @@ def test_second_article_gets_memory_matches(loop, tmp_path):
     assert b'type="tm"' in (work / "geneva-follow-up.xlf").read_bytes()
 
 
-def test_xliff12_round_trip_through_a_cat_tool(loop, tmp_path):
-    src, work, run = loop
-    run(src)
+def test_xliff12_round_trip_through_a_cat_tool(drafted, tmp_path):
+    work = drafted
     out = tmp_path / "geneva.xlf12"
     result = cli("pair", "export", "geneva-summit", "--format", "xliff12", "-o", out, "--workdir", work)
     assert result.exit_code == 0, result.output
@@ -249,3 +237,38 @@ def test_tampered_import_is_refused_and_changes_nothing(drafted, tmp_path, tampe
     else:
         assert expected.format(sid=sid) in result.output, result.output
     assert _snapshot(work) == before
+
+
+def test_interrupted_import_leaves_the_previous_pair_file(drafted, tmp_path, monkeypatch):
+    import os
+
+    from translate.pairs import import_pair_file
+
+    pair = drafted / "geneva-summit.xlf"
+    segs = read_pair_file(pair)[0].segments
+    edited = tmp_path / "edited.xlf"
+    edit_xliff21(pair, edited, {segs[0].id: ("Texte humain", "reviewed")})
+    before = pair.read_bytes()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)  # killed between writing the new file and renaming it
+    with pytest.raises(KeyboardInterrupt):
+        import_pair_file(edited, drafted)
+    monkeypatch.undo()
+    assert pair.read_bytes() == before
+    assert not list(drafted.glob(".*.tmp"))
+
+
+def test_a_run_on_a_locked_article_is_refused(drafted, tmp_path, engine):
+    from translate.locking import article_lock
+    from translate.workflow import run_articles
+
+    src = tmp_path / "geneva-summit.txt"
+    src.write_text(ARTICLE, "utf-8")
+    before = (drafted / "geneva-summit.xlf").read_bytes()
+    with article_lock(drafted, "geneva-summit"):
+        report = run_articles([src], engine, drafted)
+    assert report.failed and "another translate process is working on 'geneva-summit'" in report.failed[0].error
+    assert (drafted / "geneva-summit.xlf").read_bytes() == before

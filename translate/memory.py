@@ -6,14 +6,18 @@ so an article's rows are replaced whenever it is synced, and from TMX imports (n
 file is an index: ``translate tm rebuild`` recreates the pair-file rows from the pair files.
 
 Recall: an exact match (same source, whitespace normalised) is reused as the target before MT,
-origin ``tm-exact``; fuzzy matches (rapidfuzz ``ratio`` ≥ threshold, default 75) are offered as
-candidates with their score. Fuzzy search only scores entries whose length could reach the
-threshold (for the Indel ratio, shorter/longer ≥ t/(2-t)), held sorted in memory.
+origin ``tm-exact``; fuzzy matches are offered as candidates with their score: rapidfuzz's Indel
+``ratio`` over word tokens (CAT tools count fuzzy matches in words), ≥ threshold (default 75).
+
+Fuzzy search without scanning the memory: a token table indexes every entry's words. A score ≥ t
+needs at least s = ⌈t·n/(2-t)⌉ of the query's n tokens in common (LCS bound with the length
+bound), so any n-s+1 of them (we probe the longest, usually rarest) must include a shared one:
+the union of their postings holds every possible match, and only those are scored. Exact for
+the threshold, not a heuristic.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 import sqlite3
@@ -50,7 +54,33 @@ CREATE TABLE IF NOT EXISTS units (
 );
 CREATE INDEX IF NOT EXISTS units_key ON units(key);
 CREATE INDEX IF NOT EXISTS units_article ON units(article, segment);
+CREATE TABLE IF NOT EXISTS tokens (token TEXT NOT NULL, unit INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS tokens_token ON tokens(token);
+CREATE INDEX IF NOT EXISTS tokens_unit ON tokens(unit);
+CREATE TRIGGER IF NOT EXISTS units_drop_tokens AFTER DELETE ON units BEGIN
+    DELETE FROM tokens WHERE unit = OLD.id;
+END;
+CREATE TABLE IF NOT EXISTS token_df (token TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS tokens_uncount AFTER DELETE ON tokens BEGIN
+    UPDATE token_df SET n = n - 1 WHERE token = OLD.token;
+END;
 """
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def tokens(text: str) -> list[str]:
+    """Word and punctuation tokens: what fuzzy similarity is counted on."""
+    return _TOKEN.findall(text)
+
+
+def _indexed(toks: list[str]) -> set[str]:
+    # Repeats numbered ("the", "the#2") so that a shared multiset is a shared set.
+    seen: dict[str, int] = {}
+    out = set()
+    for tok in toks:
+        seen[tok] = seen.get(tok, 0) + 1
+        out.add(tok if seen[tok] == 1 else f"{tok}#{seen[tok]}")
+    return out
 
 
 def default_memory_path(workdir: Path) -> Path:
@@ -97,7 +127,6 @@ class TranslationMemory:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = Path(path)
         self.conn = conn
-        self._index: tuple[list[int], list[str], list[int]] | None = None  # lengths, keys, ids
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -158,14 +187,27 @@ class TranslationMemory:
                 self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
-        self._index = None
 
     # -- writing -------------------------------------------------------------------------------
     @staticmethod
     def _row(entry: Entry) -> tuple:
         key = normalise(entry.source)
-        return (entry.source, entry.target, key, len(key), entry.src_lang, entry.tgt_lang, entry.article,
+        return (entry.source, entry.target, key, len(tokens(key)), entry.src_lang, entry.tgt_lang, entry.article,
                 entry.segment, entry.state, entry.origin or "pair", entry.author, entry.updated or _now())
+
+    def _insert(self, conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+        # Document frequencies are counted here per batch (one upsert per distinct token); a
+        # trigger takes them back down when rows are deleted.
+        counts: dict[str, int] = {}
+        postings: list[tuple[str, int]] = []
+        for row in rows:
+            unit = conn.execute(self._INSERT, row).lastrowid
+            for tok in _indexed(tokens(row[2])):
+                postings.append((tok, unit))
+                counts[tok] = counts.get(tok, 0) + 1
+        conn.executemany("INSERT INTO tokens (token, unit) VALUES (?, ?)", postings)
+        conn.executemany("INSERT INTO token_df VALUES (?, ?) ON CONFLICT(token) DO UPDATE SET n = n + excluded.n",
+                         list(counts.items()))
 
     _INSERT = ("INSERT INTO units (source, target, key, length, src_lang, tgt_lang, article, segment, state, origin, "
                "author, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
@@ -180,7 +222,7 @@ class TranslationMemory:
         ids = [(article.slug, seg.id) for seg in article.segments]
         with self._transaction(f"updating {article.slug!r}") as conn:
             conn.executemany("DELETE FROM units WHERE article = ? AND segment = ?", ids)
-            conn.executemany(self._INSERT, [self._row(e) for e in entries])
+            self._insert(conn, [self._row(e) for e in entries])
         return len(entries)
 
     def rebuild(self, articles: Iterable[Article]) -> int:
@@ -188,23 +230,24 @@ class TranslationMemory:
         rows = [self._row(e) for a in articles for e in article_entries(a)]
         with self._transaction("rebuilding") as conn:
             conn.execute("DELETE FROM units WHERE article IS NOT NULL")
-            conn.executemany(self._INSERT, rows)
+            self._insert(conn, rows)
         return len(rows)
 
     def add(self, entries: Iterable[Entry]) -> tuple[int, int]:
         """Add imported entries (no article), skipping exact duplicates. Returns (added, skipped)."""
         entries = list(entries)
-        added = skipped = 0
+        fresh: list[tuple] = []
+        seen: set[tuple[str, str]] = set()
         with self._transaction("importing") as conn:
             for entry in entries:
                 key = normalise(entry.source)
-                dup = conn.execute("SELECT 1 FROM units WHERE key = ? AND target = ? LIMIT 1", (key, entry.target)).fetchone()
-                if dup:
-                    skipped += 1
+                if (key, entry.target) in seen or conn.execute(
+                        "SELECT 1 FROM units WHERE key = ? AND target = ? LIMIT 1", (key, entry.target)).fetchone():
                     continue
-                conn.execute(self._INSERT, self._row(entry))
-                added += 1
-        return added, skipped
+                seen.add((key, entry.target))
+                fresh.append(self._row(entry))
+            self._insert(conn, fresh)
+        return len(fresh), len(entries) - len(fresh)
 
     # -- reading -------------------------------------------------------------------------------
     def entries(self) -> list[Entry]:
@@ -233,45 +276,46 @@ class TranslationMemory:
                 (normalise(source),)).fetchone()
         return Entry(*row) if row else None
 
-    def _load_index(self) -> tuple[list[int], list[str], list[int]]:
-        if self._index is None:
-            with self._guard("reading"):
-                rows = self.conn.execute("SELECT length, key, id FROM units ORDER BY length").fetchall()
-            self._index = ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
-        return self._index
-
     def fuzzy(self, source: str, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 3) -> list[Match]:
         """Matches scoring at least ``threshold`` (and below 100: exact matches are :meth:`exact`)."""
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz
 
-        lengths, keys, ids = self._load_index()
         key = normalise(source)
-        if not key or not keys:
+        query = tokens(key)
+        n = len(query)
+        if not n or threshold <= 0:
             return []
-        # Indel ratio 2m/(a+b) ≥ t needs min/max ≥ t/(2-t): only those lengths can reach it.
-        t = threshold / 100.0
-        bound = t / (2 - t) if t < 2 else 1.0
-        lo = bisect.bisect_left(lengths, math.ceil(len(key) * bound))
-        hi = bisect.bisect_right(lengths, math.floor(len(key) / bound) if bound > 0 else 10**9)
-        window = keys[lo:hi]
-        found = process.extract(key, window, scorer=fuzz.ratio, score_cutoff=threshold, limit=limit * 4 + 4)
-        best: dict[tuple[str, str], Match] = {}
-        picked = [(ids[lo + index], score) for _, score, index in found if score < 100 or _ != key]
-        if not picked:
-            return []
+        t = min(threshold, 100.0) / 100.0
+        bound = t / (2 - t)
+        need = max(1, math.ceil(t * n / (2 - t) - 1e-9))  # tokens any match shares with the query
+        indexed = sorted(_indexed(query))
+        lo, hi = math.ceil(n * bound - 1e-9), math.floor(n / bound + 1e-9)
         with self._guard("looking up"):
-            marks = ",".join("?" * len(picked))
-            rows = {r[0]: r[1:] for r in self.conn.execute(
-                f"SELECT id, source, target, origin, article, segment, state, author, updated, src_lang, tgt_lang "
-                f"FROM units WHERE id IN ({marks})", [i for i, _ in picked])}
-        for row_id, score in picked:
-            entry = Entry(*rows[row_id])
-            if normalise(entry.source) == key:
+            # The rarest query tokens have the shortest postings: probe those.
+            df = dict(self.conn.execute(
+                f"SELECT token, n FROM token_df WHERE token IN ({','.join('?' * len(indexed))})",
+                indexed).fetchall())
+            probe = sorted(indexed, key=lambda tok: (df.get(tok, 0), tok))[: n - need + 1]
+            probe = [tok for tok in probe if df.get(tok)]
+            if not probe:
+                return []
+            marks = ",".join("?" * len(probe))
+            rows = self.conn.execute(
+                f"SELECT source, target, origin, article, segment, state, author, updated, src_lang, tgt_lang, key "
+                f"FROM units WHERE length BETWEEN ? AND ? AND id IN "
+                f"(SELECT unit FROM tokens WHERE token IN ({marks}))", [lo, hi, *probe]).fetchall()
+        best: dict[tuple[str, str], Match] = {}
+        for row in rows:
+            if row[10] == key:
                 continue
+            score = fuzz.ratio(query, tokens(row[10]), score_cutoff=threshold)
+            if not score:
+                continue
+            entry = Entry(*row[:10])
             k = (entry.source, entry.target)
             if k not in best or best[k].score < score:
                 best[k] = Match(entry, float(score))
-        return sorted(best.values(), key=lambda m: -m.score)[:limit]
+        return sorted(best.values(), key=lambda m: (-m.score, m.entry.state != "final"))[:limit]
 
 
 def article_entries(article: Article) -> Iterator[Entry]:
@@ -299,6 +343,10 @@ def recall(segments: Sequence[Segment], memory: TranslationMemory | None, *,
             seg.target = hit.target
             seg.state = "translated"  # reused text still needs a look in its new context
             seg.origin = ORIGIN_TM_EXACT
+            if seg.codes:  # the memory holds plain text: the source's inline codes go back in
+                from .inline import place_codes
+
+                seg.target_codes, _ = place_codes(seg.source, seg.codes, seg.target)
             seg.candidates = [Match(hit, 100.0).as_candidate()] + [c for c in seg.candidates if c.kind != "tm"]
             exact += 1
             continue

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .article import ORIGIN_HUMAN, STATE_ORDER, Article, Segment
 from .errors import PairFileError, TranslateError
+from .inline import place_codes
 from .locking import article_lock
 from .xliff12 import XLIFF12, UnitIn, article_to_xliff12, read_units12, validate_xliff12
 
@@ -111,7 +112,8 @@ def read_incoming(path: Path) -> Incoming:
             original = root.find(f"{{{XLIFF2}}}file").get("original") or ""
             slug = Path(original).stem.lower() if original else ""
         units = [UnitIn(id=s.id, source=s.source, target=s.target, state=s.state,
-                        origin_kept=s.origin not in (None, ORIGIN_HUMAN)) for s in article.segments]
+                        origin_kept=s.origin not in (None, ORIGIN_HUMAN), target_codes=list(s.target_codes))
+                 for s in article.segments]
         lines = {el.get("id"): el.sourceline for el in root.iter(f"{{{XLIFF2}}}segment")}
         for unit in units:
             unit.line = lines.get(unit.id)
@@ -188,6 +190,12 @@ def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = Non
             seg.target = unit.target
             seg.origin = ORIGIN_HUMAN
             targets += 1
+            if unit.target_codes is not None:
+                seg.target_codes = list(unit.target_codes)
+            elif seg.codes:  # plain text back (XLIFF 1.2): put the source's inline codes in again
+                seg.target_codes, _ = place_codes(seg.source, seg.codes, seg.target)
+        elif unit.target_codes is not None and seg.codes:
+            seg.target_codes = list(unit.target_codes)  # the translator may have moved a code
         if set_state(seg, unit.state, by=by, when=when):
             states += 1
     return targets, states

@@ -94,9 +94,8 @@ def _ter():
     return TER(case_sensitive=True)
 
 
-def _signature() -> str:
-    # sacrebleu gives a signature only once the metric has scored something (it needs the
-    # number of references): score a trivial pair first.
+def ter_signature() -> str:
+    """sacrebleu's signature of the TER settings (the metric must have scored once to give one)."""
     ter = _ter()
     ter.sentence_score("a", ["a"])
     return str(ter.get_signature())
@@ -117,31 +116,42 @@ def corpus_hter(pairs: Sequence[tuple[str, str]]) -> float | None:
 
 
 def term_checks(seg: Segment) -> list[TermCheck]:
-    """Each locked term of ``seg``: does its French form appear in the current target?"""
-    target = (seg.target or "").casefold()
-    return [TermCheck(t.source_text, t.target, t.entry_id, bool(t.target) and t.target.casefold() in target)
+    """Each locked term of ``seg``: does its French form appear in the current target?
+
+    The glossary module's rule when it is there (whole words, exact case, one occurrence per
+    hit); else a case-insensitive substring test.
+    """
+    target = seg.target or ""
+    try:
+        from .glossary import missing_targets
+    except ImportError:
+        missing_targets = None
+    if missing_targets is not None:
+        missing = {id(hit) for hit in missing_targets(target, list(seg.terms))}
+        return [TermCheck(t.source_text, t.target, t.entry_id, id(t) not in missing) for t in seg.terms]
+    low = target.casefold()
+    return [TermCheck(t.source_text, t.target, t.entry_id, bool(t.target) and t.target.casefold() in low)
             for t in seg.terms]
 
 
 def _glossary_terms(article: Article, glossary_path) -> str:
-    """Fill term hits from the glossary module when it is available; returns where hits came from.
-
-    Degrades gracefully: without the module or a glossary the review uses the hits the pair file
-    carries (if any).
-    """
+    """Where the term hits come from: the pair file's term marks, else the glossary (when the
+    glossary module and a glossary are available), else none: the review degrades gracefully."""
     if any(seg.terms for seg in article.segments):
         return "pair file"
     if glossary_path is None:
         return "none"
     try:
-        from . import glossary as glossary_module  # built alongside; optional here
+        from .glossary import load_glossary
     except ImportError:
         return "none"
-    finder = getattr(glossary_module, "annotate_article", None)
-    loader = getattr(glossary_module, "load_glossary", None)
-    if finder is None or loader is None:
+    from pathlib import Path
+
+    if not Path(glossary_path).exists():
         return "none"
-    finder(article, loader(glossary_path))
+    glossary = load_glossary(Path(glossary_path))
+    for seg in article.segments:
+        seg.terms = list(glossary.find(seg.source))
     return "glossary"
 
 
@@ -162,7 +172,7 @@ def review_article(article: Article, glossary_path=None) -> ArticleReview:
             review.ops = [DiffOp("equal", " ".join(_TOKEN.findall(seg.target)))]
         reviews.append(review)
     return ArticleReview(article=article, segments=reviews, hter=corpus_hter(pairs),
-                         signature=_signature(), glossary=source_of_terms)
+                         signature=ter_signature(), glossary=source_of_terms)
 
 
 # -- terminal ---------------------------------------------------------------------------------

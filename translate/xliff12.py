@@ -118,6 +118,7 @@ class UnitIn:
     origin_kept: bool  # the tool kept our origin marker (subState / state-qualifier)
     target_lang: str | None = None
     line: int | None = None
+    target_codes: list | None = None  # inline codes of the target (XLIFF 2.1); None: plain text only
 
 
 def _text(element) -> str:
