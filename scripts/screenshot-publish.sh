@@ -30,7 +30,7 @@ done
 shoot() {  # shoot PAGE PNG
   "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
     --disable-sync --no-first-run --user-data-dir="$tmp/profile-$(basename "$2" .png)" \
-    --hide-scrollbars --window-size=1366,900 --screenshot="$2" "file://$1" 2>"$tmp/chromium.log" || {
+    --hide-scrollbars --run-all-compositor-stages-before-draw --virtual-time-budget=3000 --window-size=1366,900 --screenshot="$2" "file://$1" 2>"$tmp/chromium.log" || {
       cat "$tmp/chromium.log" >&2; exit 1; }
   echo "screenshot: $2"
 }
