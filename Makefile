@@ -22,3 +22,4 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+	$(BIN)/python -m translate.cli glossary check --glossary glossary --workdir corpus/work

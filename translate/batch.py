@@ -13,7 +13,6 @@ the chunk in flight is dropped whole, written pair files stay complete, and a re
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -86,19 +85,6 @@ class Progress:
     started: float = field(default_factory=time.perf_counter)
 
 
-def glossary_hash(path: Path | None) -> str | None:
-    """A hash of the glossary file(s), so a glossary change makes articles out of date."""
-    if path is None or not Path(path).exists():
-        return None
-    path = Path(path)
-    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")) if path.is_dir() else [path]
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(str(file.relative_to(path) if path.is_dir() else file.name).encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
-
-
 def up_to_date(path: Path, workdir: Path, stamp: dict[str, str]) -> tuple[bool, int]:
     """Whether ``path``'s pair file is current (same source hash, same stamp, every segment
     drafted), and how many segments the article has (0 when it cannot be read: the run then
@@ -125,7 +111,7 @@ def run_batch(
     engine,
     workdir: Path,
     *,
-    glossary: Path | None = None,
+    glossary=None,
     memory: Path | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_failure: Callable[[Path, str], None] | None = None,
@@ -141,7 +127,9 @@ def run_batch(
     paths = list(discover(inputs))  # paths only: a few hundred bytes per article
     summary.articles = len(paths)
     progress = Progress(total_articles=len(paths))
-    gloss = glossary_hash(glossary)
+    # A loaded glossary (translate.glossary.Glossary): its hash goes into the stamp exactly as
+    # run_articles writes it, so `run` and `batch` agree on what is up to date.
+    gloss = glossary.sha256 if glossary is not None else None
     stamp = settings_stamp(engine.stamp(), gloss)
     stop = should_stop or (lambda: False)
     mt_before = engine.stats.translate_seconds
@@ -186,7 +174,8 @@ def run_batch(
     def flush() -> None:
         nonlocal chunk, chunk_size
         if chunk:
-            run_articles(chunk, engine, workdir, glossary_hash=gloss, on_article=on_article, memory=memory)
+            run_articles(chunk, engine, workdir, glossary_hash=gloss, on_article=on_article, memory=memory,
+                         glossary=glossary)
         chunk, chunk_size = [], 0
 
     try:

@@ -53,6 +53,7 @@ class ArticleResult:
 class RunReport:
     results: list[ArticleResult] = field(default_factory=list)
     seconds: float = 0.0
+    locking: object = None  # translate.lock.LockStats when a glossary was given
 
     @property
     def failed(self) -> list[ArticleResult]:
@@ -92,6 +93,9 @@ def apply_translations(segments: Iterable[Segment], translations) -> None:
         seg.flags = list(tr.flags)
         # Notes already there (an earlier human translation of a changed sentence) stay.
         seg.notes = list(seg.notes) + [_FLAG_NOTES[f] for f in tr.flags if f in _FLAG_NOTES]
+        # Locked glossary terms (translate/lock.py): the hits, and notes on forced/repaired terms.
+        seg.terms = list(getattr(tr, "terms", []))
+        seg.notes += list(getattr(tr, "notes", []))
 
 
 _FLAG_NOTES = {
@@ -108,13 +112,20 @@ def run_articles(
     glossary_hash: str | None = None,
     on_article: Callable[[ArticleResult], None] | None = None,
     memory: Path | None = None,
+    glossary=None,
 ) -> RunReport:
     """Translate each article to ``workdir/<slug>.xlf``; one failure never stops the others."""
     import filelock
 
     started = time.perf_counter()
     report = RunReport()
+    if glossary is not None:
+        from .lock import LockStats
+
+        report.locking = LockStats()
     workdir = Path(workdir)
+    if glossary is not None and glossary_hash is None:
+        glossary_hash = glossary.sha256
     stamp = settings_stamp(engine.stamp(), glossary_hash)
     tm = open_run_memory(memory, workdir)  # a locked or corrupt memory stops the run before any write
     prepared: list[tuple[ArticleResult, Article, object]] = []
@@ -157,7 +168,12 @@ def run_articles(
 
     try:
         pending = [seg for _, article, _ in prepared for seg in article.segments if seg.needs_mt]
-        translations = engine.translate([seg.source for seg in pending]) if pending else []
+        if glossary is not None:  # every glossary hit locked into the drafts (translate/lock.py)
+            from .lock import translate_locked
+
+            translations = translate_locked(engine, [seg.source for seg in pending], glossary, report.locking)
+        else:
+            translations = engine.translate([seg.source for seg in pending]) if pending else []
         apply_translations(pending, translations)
         place_target_codes(pending)
         pending_ids = {id(seg) for seg in pending}

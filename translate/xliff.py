@@ -20,6 +20,7 @@ from .article import ORIGIN_HUMAN, STATES, Article, Block, Metadata, Segment
 from .errors import PairFileError, TranslateError
 from .fsio import atomic_write_bytes
 from .inline import indent_structure, original_data, read_content, write_content
+from .termmarks import read_terms, write_terms
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -87,6 +88,7 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
                     "approved-by": seg.approved_by,
                     "approved-at": seg.approved_at,
                 })
+        write_terms(unit, block)  # locked glossary terms (translate/termmarks.py)
         notes = [(seg, note) for seg in block.segments for note in seg.notes]
         if notes:
             notes_el = etree.SubElement(unit, _q(XLIFF, "notes"))
@@ -250,6 +252,7 @@ def _read_unit(unit, origin: str) -> Block:
     original = unit.find(_q(XLIFF, "originalData"))
     if original is not None:
         data = {d.get("id", ""): _text(d) for d in original.findall(_q(XLIFF, "data"))}
+    terms = read_terms(unit)
     parts: list[str] = []
     segments: list[Segment] = []
     pos = 0
@@ -294,6 +297,7 @@ def _read_unit(unit, origin: str) -> Block:
                 candidates=candidates.get(seg_id, []),
                 approved_by=info.get("approved-by") or None,
                 approved_at=info.get("approved-at") or None,
+                terms=terms.get(seg_id, []),
             ))
             parts.append(source)
             pos += len(source)

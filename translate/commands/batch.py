@@ -33,7 +33,14 @@ def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, dev
     """
     from ..batch import run_batch
 
+    from ..glossary import load_glossary
+
     settings = settings_from(ctx)
+    # The glossary is read before the model loads: a broken glossary fails fast, nothing is written.
+    glossary_path = glossary or settings.glossary
+    terms = load_glossary(glossary_path) if glossary_path is not None else None
+    for warning in (terms.warnings if terms is not None else []):
+        click.echo(f"Warning: {warning}", err=True)
     engine = load_engine(settings, model, device, beam_size, dtype, backend)
     label = " [random-weight test model: the French is meaningless]" if engine.is_test_model else ""
     click.echo(f"Model {engine.model_id} ({engine.backend_name}) on {engine.device}, "
@@ -50,7 +57,7 @@ def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, dev
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         summary = run_batch(
-            list(inputs), engine, workdir or settings.workdir, glossary=glossary or settings.glossary,
+            list(inputs), engine, workdir or settings.workdir, glossary=terms,
             memory=settings.memory, on_progress=display.update,
             on_failure=lambda path, reason: display.message(f"Failed: {reason}"),
             on_warning=lambda text: display.message(f"Warning: {text}"),

@@ -26,7 +26,15 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
     """
     from ..workflow import run_articles
 
+    from ..glossary import load_glossary
+
     settings = settings_from(ctx)
+    # The glossary is read before the model loads: a broken glossary fails fast, and nothing is written.
+    glossary_path = glossary or settings.glossary
+    terms = load_glossary(glossary_path) if glossary_path is not None else None
+    if terms is not None:
+        for warning in terms.warnings:
+            click.echo(f"Warning: {warning}", err=True)
     engine = load_engine(settings, model, device, beam_size, dtype)
     label = " [random-weight test model: the French is meaningless]" if engine.is_test_model else ""
     click.echo(f"Model {engine.model_id} on {engine.device} (loaded in {engine.stats.load_seconds:.1f} s){label}", err=True)
@@ -44,6 +52,11 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
         else:
             click.echo(f"Error: {result.error}", err=True)
 
-    outcome = run_articles(list(articles), engine, workdir or settings.workdir, on_article=report, memory=settings.memory)
+    outcome = run_articles(list(articles), engine, workdir or settings.workdir, on_article=report,
+                           memory=settings.memory, glossary=terms)
+    if outcome.locking is not None:
+        paths = outcome.locking.segment_paths
+        click.echo(f"Glossary {glossary_path} ({len(terms)} entries): {outcome.locking.summary()}; "
+                   f"segments forced {paths.get('forced', 0)}, repaired {paths.get('repaired', 0)}", err=True)
     if outcome.failed:
         ctx.exit(1)
