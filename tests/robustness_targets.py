@@ -171,14 +171,59 @@ HOSTILE_TEXT = st.text(
 )
 
 
+XML_TEXT = st.one_of(
+    st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff"), max_size=40),
+    st.sampled_from(["", " ", "s1", "#s1", "u1", "tr:mt", "tr:human", "final", "reviewed", "initial", "bogus", "en", "fr",
+                     "de-DE", "2.1", "1.2", "1.4", "mt", "../../x", "con", "x" * 300, "<script>", "&", "summit"]),
+)
+
+
+@st.composite
+def xml_mutated(draw, seed: bytes) -> bytes:
+    """Well-formed variations of an XML seed: values, texts and structure changed, so the
+    fuzzing gets past the XML parser into the format's own logic (ids, states, languages...)."""
+    from lxml import etree
+
+    root = etree.fromstring(seed, etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True))
+    for _ in range(draw(st.integers(1, 6))):
+        elements = [el for el in root.iter() if isinstance(el.tag, str)]
+        el = draw(st.sampled_from(elements))
+        op = draw(st.sampled_from(("text", "set-attr", "drop-attr", "remove", "duplicate", "move", "tail")))
+        if op == "text":
+            el.text = draw(XML_TEXT)
+        elif op == "tail" and el is not root:
+            el.tail = draw(XML_TEXT)
+        elif op == "set-attr":
+            names = list(el.attrib) + ["id", "state", "subState", "type", "version", "{http://www.w3.org/XML/1998/namespace}lang",
+                                       "srcLang", "trgLang", "ref", "category", "original"]
+            el.set(draw(st.sampled_from(names)), draw(XML_TEXT))
+        elif op == "drop-attr" and el.attrib:
+            del el.attrib[draw(st.sampled_from(sorted(el.attrib)))]
+        elif op == "remove" and el is not root and el.getparent() is not None:
+            el.getparent().remove(el)
+        elif op == "duplicate" and el is not root and el.getparent() is not None:
+            import copy
+
+            el.addnext(copy.deepcopy(el))
+        elif op == "move" and el is not root and el.getparent() is not None:
+            other = draw(st.sampled_from(elements))
+            if other is not el and el not in list(other.iterancestors()) and other is not el.getparent():
+                other.append(el)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
 def inputs(seed: bytes) -> st.SearchStrategy[bytes]:
-    """What a target is fed: mostly mutations of a valid file, also raw bytes and hostile text."""
-    return st.one_of(
+    """What a target is fed: mostly mutations of a valid file, also raw bytes and hostile text.
+    XML seeds also get well-formed structural mutations."""
+    options = [
         mutated(seed),
         mutated(seed, max_ops=20),
         st.binary(max_size=600),
         HOSTILE_TEXT.map(lambda s: s.encode("utf-8", "surrogatepass")),
-    )
+    ]
+    if seed.lstrip().startswith(b"<?xml"):
+        options += [xml_mutated(seed), xml_mutated(seed)]
+    return st.one_of(*options)
 
 
 # ---------------------------------------------------------------------------------------------

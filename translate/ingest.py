@@ -132,7 +132,23 @@ def build_article(blocks: list[tuple[str, str, list[InlineCode]]], *, slug: str,
     if not built:
         raise InputError(f"{origin}: no article text found (nothing left after leaving out page furniture). "
                          "Check that the file holds the article itself.")
+    _check_segment_sizes(built, origin)
     return Article(slug=slug, blocks=built, format=fmt)
+
+
+# A news sentence is rarely over 600 characters; one of 5,000 is a table, a code listing or a
+# scrape with no punctuation, which MT would turn into hours of nonsense: refused, with where.
+MAX_SEGMENT_CHARS = 5000
+
+
+def _check_segment_sizes(blocks: list[Block], origin: str) -> None:
+    for number, block in enumerate(blocks, 1):
+        for seg in block.segments:
+            if len(seg.source) > MAX_SEGMENT_CHARS:
+                raise InputError(
+                    f"{origin}: block {number}: a sentence of {len(seg.source):,} characters (starting "
+                    f"{seg.source[:40]!r}) is over the {MAX_SEGMENT_CHARS:,}-character limit for a segment. "
+                    "Is this article text? Add sentence punctuation or paragraph breaks, or leave that part out.")
 
 
 def make_block(kind: str, text: str, unit_ids: IdAllocator, segment_ids: IdAllocator,

@@ -672,7 +672,8 @@ def publish_config(settings, **options: Any) -> PublishConfig:
         else:
             setattr(config, key, value)
     if config.fmt not in FORMATS:
-        raise ConfigError(f"format {config.fmt!r}: use html or md.")
+        where = f"{source}: [publish] " if source is not None and table.get("format") == config.fmt else ""
+        raise ConfigError(f"{where}format {config.fmt!r}: use html or md.")
     return config
 
 
