@@ -140,3 +140,17 @@ def test_tm_rebuild_from_pair_files_and_tmx_round_trip(tmp_path):
     result = run("tm", "rebuild")
     assert result.exit_code == 1 and "c.xlf" in result.output
     assert (work / "memory.sqlite").read_bytes() == before
+
+
+def test_memory_without_the_token_index_is_upgraded_in_place(tmp_path):
+    # A memory written before the fuzzy-match index existed: units only, no tokens/token_df.
+    path = tmp_path / "memory.sqlite"
+    with TranslationMemory.open(path) as tm:
+        tm.add([Entry(source="The talks were quite constructive.", target="Les pourparlers ont été plutôt constructifs.")])
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP TABLE tokens; DROP TABLE token_df;")
+    conn.close()
+    with TranslationMemory.open(path) as tm:
+        tm.add([Entry(source="Putin said the talks were useful.", target="Poutine a dit que les pourparlers étaient utiles.")])
+        [match] = tm.fuzzy("The talks were quite constructive!", threshold=75)
+    assert match.entry.target == "Les pourparlers ont été plutôt constructifs."

@@ -54,17 +54,19 @@ CREATE TABLE IF NOT EXISTS units (
 );
 CREATE INDEX IF NOT EXISTS units_key ON units(key);
 CREATE INDEX IF NOT EXISTS units_article ON units(article, segment);
-CREATE TABLE IF NOT EXISTS tokens (token TEXT NOT NULL, unit INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS tokens_token ON tokens(token);
-CREATE INDEX IF NOT EXISTS tokens_unit ON tokens(unit);
-CREATE TRIGGER IF NOT EXISTS units_drop_tokens AFTER DELETE ON units BEGIN
-    DELETE FROM tokens WHERE unit = OLD.id;
-END;
-CREATE TABLE IF NOT EXISTS token_df (token TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS tokens_uncount AFTER DELETE ON tokens BEGIN
-    UPDATE token_df SET n = n - 1 WHERE token = OLD.token;
-END;
 """
+# The fuzzy-match token index, one statement each: also run alone to upgrade an older memory.
+_INDEX_STATEMENTS = [
+    "CREATE TABLE IF NOT EXISTS tokens (token TEXT NOT NULL, unit INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS tokens_token ON tokens(token)",
+    "CREATE INDEX IF NOT EXISTS tokens_unit ON tokens(unit)",
+    "CREATE TRIGGER IF NOT EXISTS units_drop_tokens AFTER DELETE ON units BEGIN "
+    "DELETE FROM tokens WHERE unit = OLD.id; END",
+    "CREATE TABLE IF NOT EXISTS token_df (token TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TRIGGER IF NOT EXISTS tokens_uncount AFTER DELETE ON tokens BEGIN "
+    "UPDATE token_df SET n = n - 1 WHERE token = OLD.token; END",
+]
+_SCHEMA += "".join(statement + ";\n" for statement in _INDEX_STATEMENTS)
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -152,7 +154,23 @@ class TranslationMemory:
             if not tables:
                 conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            elif not {"tokens", "token_df"} <= tables:
+                tm._add_token_index()
         return tm
+
+    def _add_token_index(self) -> None:
+        """Upgrade a memory written before the fuzzy-match token index existed: same rows, indexed."""
+        with self._transaction("adding the fuzzy-match index") as conn:
+            for statement in _INDEX_STATEMENTS:
+                conn.execute(statement)
+            counts: dict[str, int] = {}
+            postings: list[tuple[str, int]] = []
+            for unit, key in conn.execute("SELECT id, key FROM units").fetchall():
+                for tok in _indexed(tokens(key)):
+                    postings.append((tok, unit))
+                    counts[tok] = counts.get(tok, 0) + 1
+            conn.executemany("INSERT INTO tokens (token, unit) VALUES (?, ?)", postings)
+            conn.executemany("INSERT INTO token_df VALUES (?, ?)", list(counts.items()))
 
     def close(self) -> None:
         self.conn.close()
