@@ -73,7 +73,8 @@ def settings_stamp(engine_stamp: dict[str, str], glossary_hash: str | None = Non
 
 
 def _same_mt_settings(old: dict[str, str], new: dict[str, str]) -> bool:
-    keys = ("model", "model-revision", "beam-size", "glossary-sha256")
+    # Whatever changes the drafts themselves: a different backend or precision gives other drafts.
+    keys = ("model", "model-revision", "beam-size", "glossary-sha256", "backend", "dtype", "compute-type")
     return all(old.get(k) == new.get(k) for k in keys)
 
 
