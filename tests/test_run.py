@@ -119,3 +119,46 @@ def test_default_model_offline_gives_clear_message(seed_article, workdir, monkey
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+class _SavesInPlaceDuringMT:
+    """Test double around the real test engine: while MT runs, a CAT tool saves a post-edit into
+    the pair file in place (outside our lock). Everything else is the real engine."""
+
+    def __init__(self, engine, pair, edit):
+        self.engine, self.pair, self.edit = engine, pair, edit
+
+    def stamp(self):
+        return self.engine.stamp()
+
+    def translate(self, texts, **kwargs):
+        self.edit(self.pair)
+        return self.engine.translate(texts, **kwargs)
+
+
+def test_post_edit_saved_in_place_during_a_run_is_kept(engine, seed_article, workdir):
+    from translate.workflow import run_articles
+    from translate.xliff import write_pair_file
+
+    assert not run_articles([seed_article], engine, workdir).failed
+    pair = workdir / "putin-biden-geneva-summit.xlf"
+    target_id = read_pair_file(pair)[0].segments[3].id
+
+    def cat_tool_saves(path):
+        article, stamp = read_pair_file(path)
+        seg = next(s for s in article.segments if s.id == target_id)
+        seg.target, seg.state, seg.origin = "Révisé pendant la traduction.", "reviewed", "human"
+        write_pair_file(path, article, stamp)
+
+    # A new paragraph, so that the re-run has something to send to MT.
+    # (Inside the body: what follows the page's comment form is left out as boilerplate.)
+    body_end = "Putin concludes his remarks.\n"
+    text = seed_article.read_text("utf-8")
+    assert body_end in text
+    seed_article.write_text(text.replace(body_end, body_end + "\nA new paragraph was added at noon.\n", 1), "utf-8")
+    report = run_articles([seed_article], _SavesInPlaceDuringMT(engine, pair, cat_tool_saves), workdir)
+    assert not report.failed
+    after, _ = read_pair_file(pair)
+    kept = next(s for s in after.segments if s.id == target_id)
+    assert (kept.target, kept.state, kept.origin) == ("Révisé pendant la traduction.", "reviewed", "human")
+    assert any(s.source == "A new paragraph was added at noon." and s.target is not None for s in after.segments)

@@ -62,6 +62,20 @@ def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool
     return kept
 
 
+def keep_human_edits(article: Article, newer: Article) -> int:
+    """Carry over human work saved into the pair file while a run was translating (a CAT tool
+    saving in place, outside the lock): the run's drafts never overwrite it. Returns how many."""
+    current = {seg.id: seg for seg in article.segments}
+    kept = 0
+    for prev in newer.segments:
+        seg = current.get(prev.id)
+        if seg is None or seg.source != prev.source or not is_human(prev):
+            continue
+        carry_over(seg, prev)
+        kept += 1
+    return kept
+
+
 def keep_previous_versions(article: Article, orphans: list[Segment]) -> int:
     """For each new sentence that replaces one with human work, keep that text as a note and candidate."""
     from rapidfuzz import fuzz, process

@@ -6,6 +6,7 @@ across articles. Human work in an existing pair file always wins over a new MT r
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,28 @@ _FLAG_NOTES = {
 }
 
 
+def _fingerprint(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def _keep_edits_saved_meanwhile(path: Path, article: Article, seen: str | None) -> int:
+    """A CAT tool may save the pair file in place while MT runs (it does not take our lock):
+    re-read it just before writing and keep every human edit it holds."""
+    if _fingerprint(path) == seen:
+        return 0
+    from .merge import keep_human_edits
+
+    try:
+        newer, _ = read_pair_file(path)
+    except TranslateError as exc:
+        raise PairFileError(f"{path}: changed on disk during this run and cannot be read now ({exc}). "
+                            "Nothing was written; run again once the file is saved whole.") from None
+    return keep_human_edits(article, newer)
+
+
 def run_articles(
     paths: Sequence[Path],
     engine: Translator,
@@ -129,7 +152,7 @@ def run_articles(
         glossary_hash = glossary.sha256
     stamp = settings_stamp(engine.stamp(), glossary_hash)
     tm = open_run_memory(memory, workdir)  # a locked or corrupt memory stops the run before any write
-    prepared: list[tuple[ArticleResult, Article, object]] = []
+    prepared: list[tuple[ArticleResult, Article, object, str | None]] = []
     for path in paths:
         result = ArticleResult(source=Path(path))
         report.results.append(result)
@@ -148,6 +171,7 @@ def run_articles(
                 ) from None
             existing = None
             try:
+                seen = _fingerprint(result.pair_file)
                 if result.pair_file.exists():
                     existing, old_stamp = read_pair_file(result.pair_file)
                     if existing.slug and existing.slug != article.slug:
@@ -157,7 +181,7 @@ def run_articles(
             except BaseException:
                 lock.release()
                 raise
-            prepared.append((result, article, lock))
+            prepared.append((result, article, lock, seen))
         except TranslateError as exc:
             result.error = str(exc)
             if on_article:
@@ -168,7 +192,7 @@ def run_articles(
                 on_article(result)
 
     try:
-        pending = [seg for _, article, _ in prepared for seg in article.segments if seg.needs_mt]
+        pending = [seg for _, article, _, _ in prepared for seg in article.segments if seg.needs_mt]
         if glossary is not None:  # every glossary hit locked into the drafts (translate/lock.py)
             from .lock import translate_locked
 
@@ -178,10 +202,17 @@ def run_articles(
         apply_translations(pending, translations)
         place_target_codes(pending)
         pending_ids = {id(seg) for seg in pending}
-        for result, article, _ in prepared:
+        for result, article, _, seen in prepared:
+            try:
+                result.kept += _keep_edits_saved_meanwhile(result.pair_file, article, seen)
+            except TranslateError as exc:
+                result.error = str(exc)
+                if on_article:
+                    on_article(result)
+                continue
             segs = article.segments
             result.segments = len(segs)
-            result.machine = sum(1 for s in segs if id(s) in pending_ids)
+            result.machine = sum(1 for s in segs if id(s) in pending_ids and s.origin == ORIGIN_MT)
             result.flagged = sum(1 for s in segs if s.flags)
             try:
                 write_pair_file(result.pair_file, article, stamp)
@@ -192,7 +223,7 @@ def run_articles(
             if on_article:
                 on_article(result)
     finally:
-        for _, _, lock in prepared:
+        for _, _, lock, _ in prepared:
             lock.release()
         if tm is not None:
             tm.close()
