@@ -262,7 +262,7 @@ def test_interrupted_import_leaves_the_previous_pair_file(drafted, tmp_path, mon
 
 
 def test_a_run_on_a_locked_article_is_refused(drafted, tmp_path, engine):
-    from translate.locking import article_lock
+    from translate.articlelock import article_lock
     from translate.workflow import run_articles
 
     src = tmp_path / "geneva-summit.txt"

@@ -162,7 +162,7 @@ def test_resolver_accepts_slug_source_and_pair_file(work, tmp_path):
 
 
 def test_a_locked_article_is_refused_by_import_and_approve(work, tmp_path):
-    from translate.locking import article_lock
+    from translate.articlelock import article_lock
 
     exported = tmp_path / "x.xlf"
     assert cli("pair", "export", "sample", "-o", exported, "--workdir", work).exit_code == 0

@@ -180,7 +180,7 @@ def test_a_symlinked_pair_file_is_replaced_not_written_through(tmp_path):
 
 
 def test_a_symlinked_lock_file_does_not_touch_its_target(tmp_path):
-    from translate.locking import article_lock
+    from translate.articlelock import article_lock
 
     victim = _victim(tmp_path)
     work = tmp_path / "work"

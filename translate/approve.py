@@ -24,7 +24,7 @@ def approve_article(article: str, workdir: Path, *, segment_ids: list[str] | Non
                     memory: Path | None = None) -> ApproveReport:
     """Approve ``article``'s reviewed segments (or only ``segment_ids``); all checks before any write."""
     from .articleref import resolve_article
-    from .locking import article_lock
+    from .articlelock import article_lock
     from .memory import TranslationMemory, default_memory_path, sync_memory
     from .pairs import current_user, now_iso, set_state
     from .xliff import read_pair_file, write_pair_file

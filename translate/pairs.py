@@ -20,7 +20,7 @@ from pathlib import Path
 from .article import ORIGIN_HUMAN, STATE_ORDER, Article, Segment
 from .errors import PairFileError, TranslateError
 from .inline import place_codes
-from .locking import article_lock
+from .articlelock import article_lock
 from .xliff12 import XLIFF12, UnitIn, article_to_xliff12, read_units12, validate_xliff12
 
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"

@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Protocol, Sequence
 
 from . import __version__
 from .article import ORIGIN_MT, Article, Segment
+from .articlelock import acquire_article_lock
 from .errors import LockError, PairFileError, TranslateError
 from .ingest import ingest_file
 from .inline import place_target_codes
@@ -139,8 +140,6 @@ def run_articles(
     glossary=None,
 ) -> RunReport:
     """Translate each article to ``workdir/<slug>.xlf``; one failure never stops the others."""
-    import filelock
-
     started = time.perf_counter()
     report = RunReport()
     if glossary is not None:
@@ -160,15 +159,10 @@ def run_articles(
             article = ingest_file(Path(path))
             result.slug = article.slug
             result.pair_file = pair_path(workdir, article.slug)
-            workdir.mkdir(parents=True, exist_ok=True)
-            lock = filelock.FileLock(str(workdir / f".{article.slug}.lock"), timeout=0)
             try:
-                lock.acquire()
-            except filelock.Timeout:
-                raise LockError(
-                    f"{path}: another translate process is working on {article.slug!r} "
-                    f"(lock {workdir / ('.' + article.slug + '.lock')}). Wait for it to finish."
-                ) from None
+                lock = acquire_article_lock(workdir, article.slug)
+            except LockError as exc:
+                raise LockError(f"{path}: {exc}") from None
             existing = None
             try:
                 seen = _fingerprint(result.pair_file)

@@ -10,12 +10,14 @@ from .errors import LockError
 
 
 def lock_path(workdir: Path, slug: str) -> Path:
-    # The same file the workflow locks (translate/workflow.py), so every writer of a pair file excludes the others.
     return Path(workdir) / f".{slug}.lock"
 
 
-@contextmanager
-def article_lock(workdir: Path, slug: str) -> Iterator[None]:
+def acquire_article_lock(workdir: Path, slug: str):
+    """Take the article's lock now or raise :class:`LockError`; the caller calls ``release()``.
+
+    Every writer of a pair file (run, batch, pair import, review approve) takes this same lock.
+    """
     import filelock
 
     Path(workdir).mkdir(parents=True, exist_ok=True)
@@ -26,6 +28,12 @@ def article_lock(workdir: Path, slug: str) -> Iterator[None]:
     except filelock.Timeout:
         raise LockError(f"another translate process is working on {slug!r} (lock {path}). "
                         "Wait for it to finish, then try again; nothing was changed.") from None
+    return lock
+
+
+@contextmanager
+def article_lock(workdir: Path, slug: str) -> Iterator[None]:
+    lock = acquire_article_lock(workdir, slug)
     try:
         yield
     finally:
