@@ -62,8 +62,10 @@ def _fsync_dir(directory: Path) -> None:
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
 
-def read_text_file(path: Path, *, what: str = "article", max_bytes: int = MAX_ARTICLE_BYTES) -> str:
-    """Read a UTF-8 text file, with a clear :class:`InputError` for every way it can be unusable."""
+def read_input_bytes(path: Path, *, what: str, max_bytes: int, advice: str = "") -> bytes:
+    """The bytes of an input file, with a clear :class:`InputError` for every way it can be unusable:
+    a name the system cannot take, missing, a directory, over ``max_bytes`` (refused before it is
+    read into memory), unreadable."""
     path = Path(path)
     try:
         exists, is_dir = path.exists(), path.is_dir()
@@ -72,19 +74,22 @@ def read_text_file(path: Path, *, what: str = "article", max_bytes: int = MAX_AR
     if not exists:
         raise InputError(f"{path}: no such file. Check the path of the {what}.")
     if is_dir:
-        raise InputError(f"{path}: is a directory, not an {what} file. Name the file itself.")
+        raise InputError(f"{path}: is a directory. Name the {what} file itself.")
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for an {what}. "
-                "Split it into separate articles."
-            )
-        data = path.read_bytes()
+            raise InputError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for this {what}.{advice}")
+        return path.read_bytes()
     except PermissionError:
         raise InputError(f"{path}: permission denied. Make the file readable.") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+
+
+def read_text_file(path: Path, *, what: str = "article", max_bytes: int = MAX_ARTICLE_BYTES) -> str:
+    """Read a UTF-8 text file, with a clear :class:`InputError` for every way it can be unusable."""
+    path = Path(path)
+    data = read_input_bytes(path, what=what, max_bytes=max_bytes, advice=" Split it into separate articles.")
     if b"\x00" in data[:8192]:
         raise InputError(f"{path}: looks like a binary file, not text. Give a UTF-8 text, HTML or Markdown {what}.")
     try:

@@ -59,20 +59,7 @@ def _refuse_entities(root, origin: str) -> None:
 
 
 def read_xml_file(path: Path, what: str = "XML file"):
-    path = Path(path)
-    try:
-        exists, is_dir = path.exists(), path.is_dir()
-    except OSError as exc:  # a name the system cannot take (too long, ...)
-        raise InputError(f"{str(path)[:200]}: cannot be opened ({exc.strerror or exc}). Check the file name.") from None
-    if not exists:
-        raise InputError(f"{path}: no such file. Check the path of the {what}.")
-    if is_dir:
-        raise InputError(f"{path}: is a directory, not a {what}.")
-    try:
-        size = path.stat().st_size
-        if size > MAX_XML_BYTES:  # refused before reading it into memory
-            raise InputError(f"{path}: {size:,} bytes is over the {MAX_XML_BYTES:,}-byte limit for a {what}.")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    return parse_xml(data, str(path))
+    from .fsio import read_input_bytes
+
+    data = read_input_bytes(path, what=what, max_bytes=MAX_XML_BYTES)
+    return parse_xml(data, str(Path(path)))
