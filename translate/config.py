@@ -57,18 +57,7 @@ def load_settings(start: Path | None = None, path: Path | None = None) -> Settin
         if (base / "glossary").is_dir():
             settings.glossary = Path("glossary")
         return settings
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc}).") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file or remove it.") from None
-    table = data.get("translate", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [translate] must be a table.")
-    unknown = sorted(set(table) - _KNOWN)
-    if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}. Known: {', '.join(sorted(_KNOWN))}.")
+    table = read_section(path, "translate", _KNOWN)
     root = path.parent
 
     def as_path(key: str) -> Path | None:
@@ -99,6 +88,24 @@ def load_settings(start: Path | None = None, path: Path | None = None) -> Settin
         raise ConfigError(f"{path}: beam_size must be an integer from 1 to 32.")
     settings.beam_size = beam
     return settings
+
+
+def read_section(path: Path, section: str, known: set[str] | frozenset[str]) -> dict:
+    """One ``[section]`` of translate.toml, checked: valid TOML, a table, only known keys."""
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file or remove it.") from None
+    table = data.get(section, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{section}] must be a table.")
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(f"{path}: unknown [{section}] setting(s) {', '.join(unknown)}. "
+                          f"Known: {', '.join(sorted(known))}.")
+    return table
 
 
 def _relative(path: Path) -> Path:

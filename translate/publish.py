@@ -622,8 +622,7 @@ def publish_config(settings, **options: Any) -> PublishConfig:
     ``options`` (from the command line) win where they are not None. ``typography`` is true/false
     or a list of rule names (see :data:`translate.typography.RULE_NAMES`).
     """
-    import tomllib
-
+    from .config import read_section
     from .errors import ConfigError
     from .typography import select_rules
 
@@ -632,17 +631,7 @@ def publish_config(settings, **options: Any) -> PublishConfig:
     source = getattr(settings, "source", None)
     if source is not None:
         root = Path(source).parent
-        try:
-            data = tomllib.loads(Path(source).read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{source}: cannot be read ({exc}).") from None
-        table = data.get("publish", {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{source}: [publish] must be a table.")
-        unknown = sorted(set(table) - _PUBLISH_KEYS)
-        if unknown:
-            raise ConfigError(f"{source}: unknown [publish] setting(s) {', '.join(unknown)}. "
-                              f"Known: {', '.join(sorted(_PUBLISH_KEYS))}.")
+        table = read_section(Path(source), "publish", _PUBLISH_KEYS)
         for key in ("out", "index", "format", "templates", "en_url", "fr_url", "site_name"):
             if key in table and (not isinstance(table[key], str) or not table[key]):
                 raise ConfigError(f"{source}: [publish] {key} must be a non-empty string.")
