@@ -190,3 +190,14 @@ def test_memory_matches_leave_the_mt_pool(engine, corpus, workdir):
     assert summary.segments_mt == summary.segments - 2 == len(sent)
     gamma, _ = read_pair_file(workdir / "gamma.xlf")
     assert "Poutine a rencontré Biden à Genève." in [s.target for s in gamma.segments]
+
+
+def test_batch_with_no_existing_input_fails_before_loading_the_model(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import main
+
+    # No --model: were the model loaded first, this would fail on the unreachable hub instead.
+    result = CliRunner().invoke(main, ["batch", "--workdir", str(tmp_path / "w"), str(tmp_path / "missing")])
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.output and "Traceback" not in result.output

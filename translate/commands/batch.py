@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..cli_support import backend_option, load_engine, model_options, settings_from, workdir_option
+from ..errors import InputError
 
 PLAIN_EVERY_SECONDS = 10.0
 
@@ -36,6 +37,10 @@ def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, dev
     from ..glossary import load_glossary
 
     settings = settings_from(ctx)
+    # Nothing to translate at all is said before minutes of model loading, not after.
+    if not any(Path(given).exists() for given in inputs):
+        names = ", ".join(str(given) for given in inputs)
+        raise InputError(f"{names}: no such file or folder. Name article files or folders of articles.")
     # The glossary is read before the model loads: a broken glossary fails fast, nothing is written.
     glossary_path = glossary or settings.glossary
     terms = load_glossary(glossary_path) if glossary_path is not None else None
