@@ -471,3 +471,29 @@ def test_publish_settings_from_translate_toml(pair, tmp_path, monkeypatch):
     (tmp_path / "translate.toml").write_text('[publish]\ntypography = ["guillemets"]\n', "utf-8")
     with pytest.raises(ConfigError, match="unknown typography rule"):
         publish_config(load_settings(tmp_path))
+
+
+def test_heading_levels_survive_from_ingestion_to_the_published_page(pair, tmp_path):
+    from translate.ingest import ingest_file
+
+    body = "The ministers met in Geneva on Wednesday and talked for three hours about the crisis. " * 4
+    md = tmp_path / "levels.md"
+    md.write_text(f"# The summit in Geneva\n\n{body}\n\n## What was agreed\n\n{body}\n\n### The details\n\n{body}\n", "utf-8")
+    assert [b.kind for b in ingest_file(md).blocks] == ["title", "paragraph", "heading", "paragraph", "heading3", "paragraph"]
+    page = tmp_path / "levels.html"
+    page.write_text(f"<html lang='en'><body><article><h1>The summit in Geneva</h1><p>{body}</p>"
+                    f"<h2>What was agreed</h2><p>{body}</p><h3>The details</h3><p>{body}</p></article></body></html>", "utf-8")
+    assert [b.kind for b in ingest_file(page).blocks if b.kind.startswith("heading")] == ["heading", "heading3"]
+
+    def demote(article):
+        from translate.publish import block_role
+
+        for block in article.blocks:
+            if block_role(block.kind) == ("heading", 2):
+                block.kind = "heading3"
+
+    edit(pair, demote)  # the kind goes through the pair file (unit type tr:heading3) and back
+    assert any(b.kind == "heading3" for b in read_pair_file(pair)[0].blocks)
+    out = publish_pair_file(pair, config(tmp_path), now=fixed_now)
+    html = out.path.read_text("utf-8")
+    assert "<h3>" in html and "<h2>" not in html

@@ -116,6 +116,13 @@ class Block:
         return out
 
 
+def heading_kind(tag: str) -> str:
+    """The block kind of a heading: ``heading`` for a section heading (h1/h2: published as h2),
+    ``heading3``..``heading6`` for the levels below, so the French page keeps the outline."""
+    level = tag[1:] if len(tag) == 2 and tag[0].lower() == "h" else ""
+    return f"heading{level}" if level in ("3", "4", "5", "6") else "heading"
+
+
 @dataclass
 class Metadata:
     title: str | None = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .article import Dropped, InlineCode, Metadata
+from .article import Dropped, InlineCode, Metadata, heading_kind
 from .errors import InputError
 from .inline import InlineBuilder
 
@@ -60,7 +60,7 @@ def parse_html(text: str, origin: str):
     _walk(body, blocks, dropped, context="paragraph")
     # The title: a first-level heading equal to the page's title, else the page's title itself.
     title = metadata.title
-    if blocks and blocks[0][0] == "heading" and (title is None or _same(blocks[0][1], title)):
+    if blocks and blocks[0][0].startswith("heading") and (title is None or _same(blocks[0][1], title)):
         blocks[0] = ("title", blocks[0][1], blocks[0][2])
         metadata.title = blocks[0][1]
     elif title and not any(_same(b[1], title) for b in blocks):
@@ -90,7 +90,7 @@ def _walk(el, blocks, dropped, context: str) -> None:
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "head":
-            _add(blocks, "heading", child)
+            _add(blocks, heading_kind(child.get("rend", "")), child)
         elif tag == "p":
             _add(blocks, context, child)
         elif tag == "quote":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .article import Dropped, InlineCode, Metadata
+from .article import Dropped, InlineCode, Metadata, heading_kind
 from .errors import InputError
 from .inline import InlineBuilder
 
@@ -87,7 +87,7 @@ def parse_markdown(text: str, origin: str):
             prev = tokens[i - 1].type if i else ""
             if prev == "heading_open":
                 kind = "title" if tokens[i - 1].tag == "h1" and not any(b[0] == "title" for b in blocks) and (
-                    not blocks) else "heading"
+                    not blocks) else heading_kind(tokens[i - 1].tag)
             elif containers and containers[-1] in ("th_open", "td_open"):
                 kind = "table_cell"
             elif "list_item_open" in containers:
