@@ -191,3 +191,47 @@ def test_pair_file_of_an_unknown_article_is_refused(tmp_path):
     path.write_bytes(export_article(sample(), STAMP, "xliff21"))
     result = CliRunner().invoke(main, ["pair", "import", str(path), "--workdir", str(work)])
     assert result.exit_code == 1 and "has no pair file" in result.output
+
+
+def test_xliff12_carries_inline_codes_as_g_and_x_and_brings_them_back(test_model_dir, tmp_path):
+    """A Markdown link and emphasis travel to an XLIFF 1.2 CAT tool as <g>, come back where the
+    translator put them, with their markup restored from our pair file; an invented tag is refused."""
+    from translate.xliff import read_pair_file
+
+    article = tmp_path / "codes.md"
+    article.write_text("# Talks in Geneva today\n\nThe leaders met in [Geneva](https://example.org/geneva) "
+                       "on Wednesday and talked for three hours about the *crisis* in the region.\n", "utf-8")
+    work = tmp_path / "work"
+    runner = CliRunner()
+    result = runner.invoke(main, ["run", "--model", str(test_model_dir), "--beam-size", "1", "--workdir", str(work), str(article)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "codes12.xlf"
+    result = runner.invoke(main, ["pair", "export", "codes", "--workdir", str(work), "--format", "xliff12", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_text("utf-8")
+    assert validate_xliff12(parse_xml(data.encode(), "t")) == []
+    seg = next(s for s in read_pair_file(work / "codes.xlf")[0].segments if s.codes)
+    link = next(c for c in seg.codes if c.type == "link")
+    assert f'<g id="{link.id}" ctype="x-link">Geneva</g>' in data
+
+    # The translator's target, as a CAT tool writes it: the link tag around "Genève".
+    start = data.index(f'<trans-unit id="{seg.id}"')
+    end = data.index("</trans-unit>", start)
+    unit = data[start:end]
+    t0, t1 = unit.index("<target"), unit.index("</target>") + len("</target>")
+    edited = (f'<target state="translated">Les dirigeants se sont réunis à <g id="{link.id}" ctype="x-link">Genève</g>'
+              f' mercredi.</target>')
+    good = data[:start] + unit[:t0] + edited + unit[t1:] + data[end:]
+    out.write_text(good, "utf-8")
+    result = runner.invoke(main, ["pair", "import", str(out), "--workdir", str(work)])
+    assert result.exit_code == 0, result.output
+    back = next(s for s in read_pair_file(work / "codes.xlf")[0].segments if s.id == seg.id)
+    assert back.target == "Les dirigeants se sont réunis à Genève mercredi."
+    [code] = [c for c in back.target_codes if c.id == link.id]
+    assert back.target[code.start:code.end] == "Genève" and code.data == link.data
+
+    before = (work / "codes.xlf").read_bytes()
+    out.write_text(good.replace(f'<g id="{link.id}" ctype="x-link">Genève</g>', '<g id="c99" ctype="x-link">Genève</g>'), "utf-8")
+    result = runner.invoke(main, ["pair", "import", str(out), "--workdir", str(work)])
+    assert result.exit_code == 1 and "inline codes in the target that the source does not have" in result.output
+    assert (work / "codes.xlf").read_bytes() == before

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from .article import InlineCode
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
+XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 FLAG_CODES_PLACED = "codes-placed"  # a draft's inline codes were placed by position: check them
 
 
@@ -312,8 +313,10 @@ def original_data(segments) -> dict[str, str]:
     return data
 
 
-def write_content(element, text: str, codes: list[InlineCode]) -> None:
-    """Fill an XLIFF ``<source>``/``<target>`` with ``text`` and its codes as ``<pc>``/``<ph>``."""
+def write_content(element, text: str, codes: list[InlineCode], *, xliff12: bool = False) -> None:
+    """Fill an XLIFF ``<source>``/``<target>`` with ``text`` and its codes as ``<pc>``/``<ph>``
+    (XLIFF 2), or as ``<g>``/``<x/>`` with ``xliff12``: XLIFF 1.2 carries no original data, so a code
+    is known by its id there, which matches the id in our pair file."""
     from lxml import etree
 
     stack = [element]
@@ -335,15 +338,23 @@ def write_content(element, text: str, codes: list[InlineCode]) -> None:
         code = event.code
         start_id, end_id = data_ids(code)
         if event.what == "open":
-            el = etree.SubElement(stack[-1], f"{{{XLIFF}}}pc", id=code.id, dataRefStart=start_id, dataRefEnd=end_id)
-            if code.type:
-                el.set("type", code.type)
+            if xliff12:
+                el = etree.SubElement(stack[-1], f"{{{XLIFF12}}}g", id=code.id, ctype=f"x-{code.type or 'fmt'}")
+            else:
+                el = etree.SubElement(stack[-1], f"{{{XLIFF}}}pc", id=code.id, dataRefStart=start_id, dataRefEnd=end_id)
+                if code.type:
+                    el.set("type", code.type)
             lasts[-1] = el
             stack.append(el)
             lasts.append(None)
         elif event.what == "close":
             stack.pop()
             lasts.pop()
+        elif xliff12:
+            el = etree.SubElement(stack[-1], f"{{{XLIFF12}}}x", id=code.id, ctype=f"x-{code.type or 'fmt'}")
+            if code.equiv:
+                el.set("equiv-text", code.equiv)
+            lasts[-1] = el
         else:
             el = etree.SubElement(stack[-1], f"{{{XLIFF}}}ph", id=code.id, dataRef=start_id)
             if code.type:
@@ -354,10 +365,12 @@ def write_content(element, text: str, codes: list[InlineCode]) -> None:
     put(text[pos:])
 
 
-def read_content(element, data: dict[str, str]) -> tuple[str, list[InlineCode]]:
+def read_content(element, data: dict[str, str], known: dict[str, InlineCode] | None = None) -> tuple[str, list[InlineCode]]:
     """The text and codes of an XLIFF ``<source>``/``<target>`` (inverse of :func:`write_content`).
 
-    Elements that are not codes (a glossary ``<mrk>``) are transparent: their text is kept.
+    Elements that are not codes (a glossary ``<mrk>``) are transparent: their text is kept. With
+    ``known`` (codes by id), XLIFF 1.2 ``<g>``/``<x/>`` are read too, their markup taken from there;
+    a code with an id not in ``known`` comes back with empty markup (the caller refuses it).
     """
     builder = InlineBuilder()
 
@@ -373,6 +386,16 @@ def read_content(element, data: dict[str, str]) -> tuple[str, list[InlineCode]]:
                 builder.close(code)
             elif tag in ("ph", "sc", "ec"):
                 code = builder.point(data.get(child.get("dataRef", ""), ""), child.get("type") or "", child.get("equiv") or "")
+                code.id = child.get("id", "")
+            elif tag == "g" and known is not None:  # XLIFF 1.2: the code's markup comes from our own file
+                ours = known.get(child.get("id", ""))
+                code = builder.open(ours.data if ours else "", ours.data_end if ours else "", ours.type if ours else "")
+                code.id = child.get("id", "")
+                walk(child)
+                builder.close(code)
+            elif tag == "x" and known is not None:
+                ours = known.get(child.get("id", ""))
+                code = builder.point(ours.data if ours else "", ours.type if ours else "", ours.equiv if ours else "")
                 code.id = child.get("id", "")
             elif tag:
                 walk(child)

@@ -168,6 +168,10 @@ def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
         problems.append(f"unit(s) not in the article: {_named(foreign)}")
     if missing:
         problems.append(f"unit(s) missing from the file: {_named(missing)}")
+    unknown_codes = [u.id for u in incoming.units if u.id in ours and u.target_codes
+                     and any(not c.data and c.id not in {k.id for k in ours[u.id].codes} for c in u.target_codes)]
+    if unknown_codes:
+        problems.append(f"inline codes in the target that the source does not have, in unit(s) {_named(unknown_codes)}")
     empty_final = [u.id for u in incoming.units
                    if STATE_ORDER.get(u.state, 0) >= STATE_ORDER["reviewed"] and not (u.target or "").strip()]
     if empty_final:
@@ -175,6 +179,16 @@ def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
     if problems:
         raise PairFileError(f"{origin}: refused, nothing was imported: " + "; ".join(problems)
                             + ". Re-export the article with `translate pair export` and edit targets only.")
+
+
+def _markup_from_source(unit, seg) -> None:
+    """XLIFF 1.2 codes (``<g>``/``<x/>``) come back by id only: their markup is that of the
+    source's code with the same id (:func:`check_incoming` refused ids the source lacks)."""
+    known = {code.id: code for code in seg.codes}
+    for code in unit.target_codes:
+        ours = known.get(code.id)
+        if not code.data and ours is not None:
+            code.data, code.data_end, code.type, code.equiv = ours.data, ours.data_end, ours.type, ours.equiv
 
 
 def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = None) -> tuple[int, int]:
@@ -186,6 +200,8 @@ def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = Non
         seg = ours[unit.id]
         if unit.target is None:
             continue  # a tool that sent no target leaves the segment as it was
+        if unit.target_codes is not None:
+            _markup_from_source(unit, seg)
         if unit.target != seg.target:
             seg.target = unit.target
             seg.origin = ORIGIN_HUMAN

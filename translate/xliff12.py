@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from . import __version__
 from .article import ORIGIN_MT, ORIGIN_TM_EXACT, ORIGIN_TM_FUZZY, Article
+from .inline import read_content, write_content
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -85,12 +86,12 @@ def article_to_xliff12(article: Article, stamp: dict[str, str] | None = None) ->
             unit.set(f"{{{XML_NS}}}space", "preserve")
             if seg.state == "final":
                 unit.set("approved", "yes")
-            etree.SubElement(unit, _q("source")).text = seg.source
+            write_content(etree.SubElement(unit, _q("source")), seg.source, seg.codes, xliff12=True)
             if seg.target is not None:
                 target = etree.SubElement(unit, _q("target"), state=_STATE_OUT.get(seg.state, "translated"))
                 if seg.state == "translated" and seg.origin in _QUALIFIER:
                     target.set("state-qualifier", _QUALIFIER[seg.origin])
-                target.text = seg.target
+                write_content(target, seg.target, seg.target_codes, xliff12=True)
             for note in seg.notes:
                 etree.SubElement(unit, _q("note"), **{"from": "translate"}).text = note
             if seg.mt is not None:
@@ -150,10 +151,15 @@ def read_units12(root, origin: str) -> tuple[str, str | None, list[UnitIn]]:
             raise PairFileError(f"{origin}: line {tu.sourceline}: unit {tu.get('id')!r}: unknown state {raw_state!r}.")
         if tu.get("approved") == "yes" and target_el is not None and state in ("initial", "translated"):
             state = "reviewed"
+        # <g>/<x/> codes come back by id only; apply_incoming takes their markup from our file.
+        target_codes = None
+        if target_el is not None and any(el.tag in (_q("g"), _q("x")) for el in target_el.iter()):
+            target_codes = read_content(target_el, {}, known={})[1]
         units.append(UnitIn(
             id=tu.get("id") or "",
             source=_text(tu.find(_q("source"))),
             target=_text(target_el) if target_el is not None else None,
+            target_codes=target_codes,
             state=state,
             origin_kept=target_el is not None and target_el.get("state-qualifier") in _QUALIFIER.values(),
             target_lang=target_el.get(f"{{{XML_NS}}}lang") if target_el is not None else None,
