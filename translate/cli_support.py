@@ -50,3 +50,20 @@ def load_engine(settings: Settings, model: str | None, device: str | None, beam_
 
     engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype)
     return load_backend(backend, model or settings.model, device=device or settings.device, settings=engine_settings)
+
+
+def glossary_option(func):
+    return click.option("--glossary", type=click.Path(path_type=Path), default=None,
+                        help="Glossary TSV file or folder [translate.toml, else glossary/].")(func)
+
+
+def load_run_glossary(settings: Settings, glossary: Path | None):
+    """(path, glossary) for a run that locks terms; (None, None) without one. Called before the
+    model loads, so a broken glossary fails fast and nothing is written; its warnings are printed."""
+    from .glossary import load_glossary
+
+    path = glossary or settings.glossary
+    terms = load_glossary(path) if path is not None else None
+    for warning in (terms.warnings if terms is not None else []):
+        click.echo(f"Warning: {warning}", err=True)
+    return path, terms

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..cli_support import backend_option, load_engine, model_options, settings_from, workdir_option
+from ..cli_support import (backend_option, glossary_option, load_engine, load_run_glossary, model_options,
+                           settings_from, workdir_option)
 from ..errors import InputError
 
 PLAIN_EVERY_SECONDS = 10.0
@@ -19,8 +20,7 @@ PLAIN_EVERY_SECONDS = 10.0
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="DIR|FILE...")
 @model_options
 @backend_option
-@click.option("--glossary", type=click.Path(path_type=Path), default=None,
-              help="Glossary TSV file or folder [translate.toml, else glossary/].")
+@glossary_option
 @workdir_option
 @click.pass_context
 def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, device: str | None,
@@ -34,18 +34,13 @@ def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, dev
     """
     from ..batch import run_batch
 
-    from ..glossary import load_glossary
 
     settings = settings_from(ctx)
     # Nothing to translate at all is said before minutes of model loading, not after.
     if not any(Path(given).exists() for given in inputs):
         names = ", ".join(str(given) for given in inputs)
         raise InputError(f"{names}: no such file or folder. Name article files or folders of articles.")
-    # The glossary is read before the model loads: a broken glossary fails fast, nothing is written.
-    glossary_path = glossary or settings.glossary
-    terms = load_glossary(glossary_path) if glossary_path is not None else None
-    for warning in (terms.warnings if terms is not None else []):
-        click.echo(f"Warning: {warning}", err=True)
+    _, terms = load_run_glossary(settings, glossary)
     engine = load_engine(settings, model, device, beam_size, dtype, backend)
     label = " [random-weight test model: the French is meaningless]" if engine.is_test_model else ""
     click.echo(f"Model {engine.model_id} ({engine.backend_name}) on {engine.device}, "

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from ..cli_support import load_engine, model_options, settings_from, workdir_option
+from ..cli_support import (glossary_option, load_engine, load_run_glossary, model_options, settings_from,
+                           workdir_option)
 
 
 @click.command("run")
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @model_options
-@click.option("--glossary", type=click.Path(path_type=Path), default=None,
-              help="Glossary TSV file or folder [translate.toml, else glossary/].")
+@glossary_option
 @workdir_option
 @click.pass_context
 def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, device: str | None,
@@ -26,15 +26,9 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
     """
     from ..workflow import run_articles
 
-    from ..glossary import load_glossary
 
     settings = settings_from(ctx)
-    # The glossary is read before the model loads: a broken glossary fails fast, and nothing is written.
-    glossary_path = glossary or settings.glossary
-    terms = load_glossary(glossary_path) if glossary_path is not None else None
-    if terms is not None:
-        for warning in terms.warnings:
-            click.echo(f"Warning: {warning}", err=True)
+    glossary_path, terms = load_run_glossary(settings, glossary)
     engine = load_engine(settings, model, device, beam_size, dtype)
     label = " [random-weight test model: the French is meaningless]" if engine.is_test_model else ""
     click.echo(f"Model {engine.model_id} on {engine.device} (loaded in {engine.stats.load_seconds:.1f} s){label}", err=True)
