@@ -285,7 +285,7 @@ def _segment_cli(path: Path):
     """`translate segment FILE` end to end: what a translator runs on a file they received."""
     from click.testing import CliRunner
 
-    from translate.cli import main
+    from translate.cli.group import main
     from translate.core.errors import InputError
 
     result = CliRunner().invoke(main, ["segment", str(path)])

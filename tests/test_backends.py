@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from translate.mt.backends import BACKENDS, backend_class, load_backend
-from translate.cli import main
+from translate.cli.group import main
 from translate.mt.engine import BatchEngine, EngineSettings, MarianEngine
 from translate.core.errors import ModelError
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from translate.pipeline.batch import discover, run_batch, up_to_date
-from translate.cli import main
+from translate.cli.group import main
 from translate.mt.engine import EngineSettings, MarianEngine
 from translate.pipeline.workflow import settings_stamp
 from translate.formats.xliff import read_pair_file
@@ -195,7 +195,7 @@ def test_memory_matches_leave_the_mt_pool(engine, corpus, workdir):
 def test_batch_with_no_existing_input_fails_before_loading_the_model(tmp_path):
     from click.testing import CliRunner
 
-    from translate.cli import main
+    from translate.cli.group import main
 
     # No --model: were the model loaded first, this would fail on the unreachable hub instead.
     result = CliRunner().invoke(main, ["batch", "--workdir", str(tmp_path / "w"), str(tmp_path / "missing")])

@@ -7,12 +7,12 @@ import sys
 
 from click.testing import CliRunner
 
-from translate.cli import main
+from translate.cli.group import main
 
 
 def test_help_does_not_import_torch_or_transformers():
     code = (
-        "import sys; from click.testing import CliRunner; from translate.cli import main;"
+        "import sys; from click.testing import CliRunner; from translate.cli.group import main;"
         "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0, r.output;"
         "bad = [m for m in ('torch', 'transformers', 'sentencepiece') if m in sys.modules];"
         "print('LOADED', bad)"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from translate.core.article import Article, Block, Candidate, IdAllocator, Segment
-from translate.cli import main
+from translate.cli.group import main
 from translate.core.errors import InputError, PairFileError
 from translate.ingest.reader import make_block
 from translate.pipeline.memory import Entry

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from translate.cli import main
+from translate.cli.group import main
 from translate.core.errors import InputError
 from translate.glossary.entries import GlossaryEntry, load_glossary
 from translate.ingest.reader import ingest_file

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from translate.cli import main
+from translate.cli.group import main
 from translate.core.errors import InputError
 from translate.ingest.reader import clean_text, ingest_file, ingest_string
 from translate.core.inline import render

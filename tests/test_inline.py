@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from translate.cli import main
+from translate.cli.group import main
 from translate.core.inline import FLAG_CODES_PLACED, InlineBuilder, place_codes, render, well_formed
 from translate.formats.schemas import validate_xliff21
 from translate.formats.xliff import read_pair_file

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from translate.core.article import Article, Block, Segment
-from translate.cli import main
+from translate.cli.group import main
 from translate.core.errors import MemoryStoreError
 from translate.pipeline.memory import Entry, TranslationMemory, recall, tokens
 from translate.formats.xliff import write_pair_file

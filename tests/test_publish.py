@@ -12,7 +12,7 @@ import html5lib
 import pytest
 from click.testing import CliRunner
 
-from translate.cli import main
+from translate.cli.group import main
 from translate.core.errors import InputError, PairFileError
 from translate.publish.publisher import (
     PublishConfig,

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from translate.core.article import Article, Block, Segment, TermHit
 from translate.pipeline.articleref import resolve_article
-from translate.cli import main
+from translate.cli.group import main
 from translate.core.errors import InputError
 from translate.review.diffs import hter, review_article, word_diff
 from translate.formats.xliff import read_pair_file, write_pair_file

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from translate.cli import main
+from translate.cli.group import main
 
 SECRET = "CLI-SECRET-0xBADC0DE"
 ARTICLE = "Leaders met in Geneva on Wednesday. The talks lasted four hours.\n\nBoth sides spoke.\n"

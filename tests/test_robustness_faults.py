@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from translate.cli import main
+from translate.cli.group import main
 
 ARTICLE = (
     "Leaders met in Geneva on Wednesday. The talks lasted four hours.\n\n"

@@ -163,7 +163,7 @@ def test_review_report_command_writes_a_safe_page(tmp_path, monkeypatch):
     signature until it has scored something)."""
     from click.testing import CliRunner
 
-    from translate.cli import main
+    from translate.cli.group import main
     from translate.formats.xliff import write_pair_file
 
     monkeypatch.chdir(tmp_path)

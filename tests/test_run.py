@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from translate.cli import main
+from translate.cli.group import main
 from translate.formats.schemas import validate_xliff21
 from translate.ingest.segment import split_sentences
 from translate.formats.xliff import read_pair_file

@@ -55,7 +55,7 @@ def load_engine(settings: Settings, model: str | None, device: str | None, beam_
 
 def glossary_option(func):
     return click.option("--glossary", type=click.Path(path_type=Path), default=None,
-                        help="Glossary TSV file or folder [translate.toml, else glossary/].")(func)
+                        help="Glossary TSV/TBX file or folder [translate.toml, else glossary/].")(func)
 
 
 def load_run_glossary(settings: Settings, glossary: Path | None):

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 # Segment states, ordered: XLIFF 2 `state` values. Comparisons on STATE_ORDER give the
 # "at least reviewed" style checks the review and publish stages need.
-STATES = ("initial", "translated", "reviewed", "final")
+class State(StrEnum):
+    """A segment's XLIFF 2 state; equal to its string, so pair files and comparisons agree."""
+
+    INITIAL = "initial"
+    TRANSLATED = "translated"
+    REVIEWED = "reviewed"
+    FINAL = "final"
+
+
+STATES = tuple(State)
 STATE_ORDER = {name: rank for rank, name in enumerate(STATES)}
 
 # Where a segment's current target came from.
@@ -77,7 +87,7 @@ class Segment:
     end: int = 0
     target: str | None = None
     mt: str | None = None  # the machine draft, kept after post-editing for review diffs
-    state: str = "initial"
+    state: str = State.INITIAL
     origin: str | None = None
     flags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -13,6 +13,13 @@ class TranslateError(Exception):
     exit_code = 1
 
 
+class UsageError(TranslateError):
+    """The command was called in a way that cannot work: no glossary given, no such workspace, options
+    that contradict each other. Exit code 2, as for click's own usage errors."""
+
+    exit_code = 2
+
+
 class InputError(TranslateError):
     """An article, glossary or other input file cannot be used as given."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from translate.core.article import ORIGIN_HUMAN, STATE_ORDER, Article, Segment
+from translate.core.article import ORIGIN_HUMAN, STATE_ORDER, Article, Segment, State
 from translate.core.errors import PairFileError, TranslateError
 from translate.core.inline import place_codes
 from translate.pipeline.article_lock import article_lock
@@ -57,11 +57,11 @@ def set_state(seg: Segment, state: str, *, by: str | None = None, when: str | No
     be ``initial``. Returns whether anything changed.
     """
     if seg.target is None:
-        state = "initial"
+        state = State.INITIAL
     before = (seg.state, seg.approved_by, seg.approved_at)
     seg.state = state
-    if state == "final":
-        if before[0] != "final" or not seg.approved_at:
+    if state == State.FINAL:
+        if before[0] != State.FINAL or not seg.approved_at:
             seg.approved_by, seg.approved_at = by or current_user(), when or now_iso()
     else:
         seg.approved_by = seg.approved_at = None
@@ -176,7 +176,7 @@ def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
     if unknown_codes:
         problems.append(f"inline codes in the target that the source does not have, in unit(s) {_named(unknown_codes)}")
     empty_final = [u.id for u in incoming.units
-                   if STATE_ORDER.get(u.state, 0) >= STATE_ORDER["reviewed"] and not (u.target or "").strip()]
+                   if STATE_ORDER.get(u.state, 0) >= STATE_ORDER[State.REVIEWED] and not (u.target or "").strip()]
     if empty_final:
         problems.append(f"empty target marked reviewed/final in unit(s) {_named(empty_final)}")
     if problems:
@@ -247,7 +247,7 @@ def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, b
             report.changed_targets, report.changed_states = apply_incoming(incoming, current, by=by)
             write_pair_file(pair, current, stamp)
             report.warning = sync_memory(current, tm)
-            report.memory_entries = sum(1 for s in current.segments if s.state in ("reviewed", "final"))
+            report.memory_entries = sum(1 for s in current.segments if s.state in (State.REVIEWED, State.FINAL))
         finally:
             tm.close()
     report.states = Counter(s.state for s in current.segments)
@@ -266,7 +266,7 @@ def export_article(article: Article, stamp: dict[str, str], fmt: str) -> bytes:
     elif fmt == "tmx":
         entries = [Entry(source=s.source, target=s.target, origin="pair", article=article.slug, segment=s.id,
                          state=s.state, author=s.approved_by, updated=s.approved_at)
-                   for s in article.segments if s.state in ("reviewed", "final") and s.target]
+                   for s in article.segments if s.state in (State.REVIEWED, State.FINAL) and s.target]
         data = write_tmx(entries)
         problems = validate_tmx(parse_xml(data, "export"))
     else:

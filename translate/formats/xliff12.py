@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from translate import __version__
-from translate.core.article import ORIGIN_MT, ORIGIN_TM_EXACT, ORIGIN_TM_FUZZY, Article
+from translate.core.article import ORIGIN_MT, ORIGIN_TM_EXACT, ORIGIN_TM_FUZZY, Article, State
 from translate.core.inline import read_content, write_content
 from translate.formats.schemas import schema_dir
 from translate.core.errors import PairFileError
@@ -85,12 +85,12 @@ def article_to_xliff12(article: Article, stamp: dict[str, str] | None = None) ->
         for seg in block.segments:
             unit = etree.SubElement(group, _q("trans-unit"), id=seg.id)
             unit.set(f"{{{XML_NS}}}space", "preserve")
-            if seg.state == "final":
+            if seg.state == State.FINAL:
                 unit.set("approved", "yes")
             write_content(etree.SubElement(unit, _q("source")), seg.source, seg.codes, xliff12=True)
             if seg.target is not None:
                 target = etree.SubElement(unit, _q("target"), state=_STATE_OUT.get(seg.state, "translated"))
-                if seg.state == "translated" and seg.origin in _QUALIFIER:
+                if seg.state == State.TRANSLATED and seg.origin in _QUALIFIER:
                     target.set("state-qualifier", _QUALIFIER[seg.origin])
                 write_content(target, seg.target, seg.target_codes, xliff12=True)
             for note in seg.notes:
@@ -142,15 +142,15 @@ def read_units12(root, origin: str) -> tuple[str, str | None, list[UnitIn]]:
         target_el = tu.find(_q("target"))
         raw_state = target_el.get("state") if target_el is not None else None
         if target_el is None:
-            state = "initial"
+            state = State.INITIAL
         elif raw_state is None:
-            state = "translated"
+            state = State.TRANSLATED
         elif raw_state in _STATE_IN:
             state = _STATE_IN[raw_state]
         else:
             raise PairFileError(f"{origin}: line {tu.sourceline}: unit {tu.get('id')!r}: unknown state {raw_state!r}.")
-        if tu.get("approved") == "yes" and target_el is not None and state in ("initial", "translated"):
-            state = "reviewed"
+        if tu.get("approved") == "yes" and target_el is not None and state in (State.INITIAL, State.TRANSLATED):
+            state = State.REVIEWED
         # <g>/<x/> codes come back by id only; apply_incoming takes their markup from our file.
         target_codes = None
         if target_el is not None and any(el.tag in (_q("g"), _q("x")) for el in target_el.iter()):

@@ -19,6 +19,7 @@ from translate.core.errors import InputError
 from translate.core.fsio import MAX_ARTICLE_BYTES, read_text_file
 from translate.ingest.segment import sentence_spans
 from translate.core.pathsafe import check_slug
+from translate.core.paths import HTML_SUFFIXES, MARKDOWN_SUFFIXES
 from translate.ingest.from_html import parse_html
 from translate.ingest.from_markdown import parse_markdown
 from translate.ingest.from_text import parse_text
@@ -27,8 +28,6 @@ from translate.core.inline import assign_codes, number_codes, signature
 
 PARSERS = {"html": parse_html, "markdown": parse_markdown, "text": parse_text}
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 # A web page carries scripts, styles and inline images besides the article: it may be larger.
 MAX_HTML_BYTES = 8 * 1024 * 1024
 

@@ -14,9 +14,10 @@ import re
 import time
 import urllib.error
 import urllib.request
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkable
 
 from translate.core.errors import ModelError, TranslateError
 from translate.mt.longsplit import split_to_fit
@@ -130,13 +131,43 @@ def is_out_of_memory(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
 
 
+LogitsProcessorFactory = Callable[[list[str], int], list]
+"""Given a batch's source texts and the beam count, the logits processors for its ``generate`` call."""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What the workflow, term locking and batch runs need of an MT engine.
+
+    :class:`BatchEngine` implements it for every backend (transformers, CTranslate2); a test may
+    pass its own scripted engine that implements it.
+    """
+
+    backend_name: str
+    model_id: str
+    device: str
+    is_test_model: bool
+    supports_logits_processors: bool  # False: locking verifies and repairs, it cannot steer
+    stats: "EngineStats"
+
+    def translate(self, texts: Sequence[str], *,
+                  logits_processors: LogitsProcessorFactory | None = None) -> list["Translation"]: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def stamp(self) -> dict[str, str]: ...
+
+    def hooks(self, *, on_batch: Callable[[int], None] | None = None,
+              should_stop: Callable[[], bool] | None = None) -> AbstractContextManager[None]: ...
+
+
 class BatchEngine:
     """What every backend shares: splitting over-long inputs, de-duplication, length-sorted
     batches under a token budget, results in input order, progress and stop hooks, and
     out-of-memory recovery. A backend supplies :meth:`_generate` (token ids in, text out).
 
-    Hooks the batch runner sets: ``on_batch(n)`` after each batch with how many texts it did;
-    ``should_stop()`` before each batch (True raises :class:`StopRequested`).
+    Hooks a batch run sets for its duration only (:meth:`hooks`): ``on_batch(n)`` after each batch
+    with how many texts it did; ``should_stop()`` before each batch (True raises :class:`StopRequested`).
     """
 
     backend_name = "base"
@@ -166,6 +197,18 @@ class BatchEngine:
         self._fast_tokens = all(hasattr(tokenizer, name) for name in ("_tokenize", "_convert_token_to_id", "eos_token_id"))
         self._ids_cache: dict[str, list[int]] = {}
 
+    @contextmanager
+    def hooks(self, *, on_batch: Callable[[int], None] | None = None,
+              should_stop: Callable[[], bool] | None = None) -> Iterator[None]:
+        """Progress and stop hooks for the duration of a run, restored afterwards, so an engine shared
+        by several runs never carries one run's hooks into the next."""
+        saved = self.on_batch, self.should_stop
+        self.on_batch, self.should_stop = on_batch, should_stop
+        try:
+            yield
+        finally:
+            self.on_batch, self.should_stop = saved
+
     # ------------------------------------------------------------------ translating
     def count_tokens(self, text: str) -> int:
         return len(self._encode_ids(text))
@@ -192,7 +235,7 @@ class BatchEngine:
         """Text of generated ids (special tokens dropped), as ``tokenizer.decode`` gives it."""
         return self.tokenizer.decode(ids, skip_special_tokens=True)
 
-    def translate(self, texts: Sequence[str], *, logits_processors: Callable[[list[str], int], list] | None = None,
+    def translate(self, texts: Sequence[str], *, logits_processors: LogitsProcessorFactory | None = None,
                   ) -> list[Translation]:
         """Translate ``texts``; results come back in input order, one per input.
 

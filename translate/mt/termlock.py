@@ -26,11 +26,11 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Sequence
 
 from translate.core.article import TermHit
 from translate.glossary.entries import Glossary, core_length, find_form, missing_forms
-from translate.mt.engine import clean_output
+from translate.mt.engine import Engine, clean_output
 
 METHODS = ("natural", "placeholder", "forced", "repaired")
 FLAG_FORCED = "term-forced"
@@ -234,7 +234,7 @@ class _ConstraintHook:
     keeps constraints right when the engine splits a long text.
     """
 
-    def __init__(self, engine: Any, forms: Sequence[str]) -> None:
+    def __init__(self, engine: Engine, forms: Sequence[str]) -> None:
         self.engine = engine
         self.forms = sorted(set(forms), key=len, reverse=True)
         self._ids: dict[str, list[int]] | None = None  # built on first use, by the engine's own tokenizer
@@ -299,7 +299,7 @@ def _finish(text: str, hits: Sequence[TermHit]) -> tuple[str, list[TermHit]]:
     return text, missing_forms(text, list(hits))
 
 
-def translate_locked(engine: Any, texts: Sequence[str], glossary: Glossary | None,
+def translate_locked(engine: Engine, texts: Sequence[str], glossary: Glossary | None,
                      stats: LockStats | None = None) -> list[LockedTranslation]:
     """Translate ``texts`` with every glossary hit locked; one result per text, in order."""
     stats = stats if stats is not None else LockStats()

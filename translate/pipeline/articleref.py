@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from translate.core.paths import PAIR_SUFFIXES
 from translate.core.errors import InputError
 from translate.core.pathsafe import is_file
 from translate.ingest.reader import slug_for
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
-PAIR_SUFFIXES = (".xlf", ".xliff")
 
 
 @dataclass

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from translate.mt.engine import StopRequested
+from translate.core.paths import ARTICLE_SUFFIXES
+from translate.glossary.entries import Glossary
+from translate.mt.engine import Engine, StopRequested
 from translate.core.errors import InputError, TranslateError
 from translate.ingest.reader import ingest_file, slug_for
 from translate.pipeline.workflow import ArticleResult, pair_path, run_articles, settings_stamp
 from translate.formats.xliff import read_pair_file
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 # A chunk closes at this many segments (or articles): enough for full, well-sorted batches,
 # small enough that memory stays flat and a stop loses little work.
 CHUNK_SEGMENTS = 1024
@@ -108,10 +109,10 @@ def up_to_date(path: Path, workdir: Path, stamp: dict[str, str]) -> tuple[bool, 
 
 def run_batch(
     inputs: Sequence[Path],
-    engine,
+    engine: Engine,
     workdir: Path,
     *,
-    glossary=None,
+    glossary: Glossary | None = None,
     memory: Path | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_failure: Callable[[Path, str], None] | None = None,
@@ -165,8 +166,6 @@ def run_batch(
             fail(result.source, result.error or "unknown error")
         tick()
 
-    engine.on_batch = on_batch
-    engine.should_stop = stop
     slugs: dict[str, Path] = {}
     chunk: list[Path] = []
     chunk_size = 0
@@ -179,39 +178,37 @@ def run_batch(
         chunk, chunk_size = [], 0
 
     try:
-        for path in paths:
-            if stop():
-                raise StopRequested("stopped on request")
-            try:
-                slug = slug_for(path)
-            except InputError as exc:
-                progress.articles += 1
-                fail(path, str(exc))
-                tick()
-                continue
-            if slug in slugs:
-                progress.articles += 1
-                fail(path, f"{path}: same slug {slug!r} as {slugs[slug]}, so both would write "
-                           f"{pair_path(workdir, slug)}. Rename one of them.")
-                tick()
-                continue
-            slugs[slug] = path
-            current, segments = up_to_date(path, workdir, stamp)
-            if current:
-                summary.skipped += 1
-                progress.articles += 1
-                tick()
-                continue
-            chunk.append(path)
-            chunk_size += segments
-            if chunk_size >= chunk_segments or len(chunk) >= chunk_articles:
-                flush()
-        flush()
+        with engine.hooks(on_batch=on_batch, should_stop=stop):
+            for path in paths:
+                if stop():
+                    raise StopRequested("stopped on request")
+                try:
+                    slug = slug_for(path)
+                except InputError as exc:
+                    progress.articles += 1
+                    fail(path, str(exc))
+                    tick()
+                    continue
+                if slug in slugs:
+                    progress.articles += 1
+                    fail(path, f"{path}: same slug {slug!r} as {slugs[slug]}, so both would write "
+                               f"{pair_path(workdir, slug)}. Rename one of them.")
+                    tick()
+                    continue
+                slugs[slug] = path
+                current, segments = up_to_date(path, workdir, stamp)
+                if current:
+                    summary.skipped += 1
+                    progress.articles += 1
+                    tick()
+                    continue
+                chunk.append(path)
+                chunk_size += segments
+                if chunk_size >= chunk_segments or len(chunk) >= chunk_articles:
+                    flush()
+            flush()
     except StopRequested:
         summary.interrupted = True
-    finally:
-        engine.on_batch = None
-        engine.should_stop = None
     summary.mt_seconds = engine.stats.translate_seconds - mt_before
     summary.target_tokens = engine.stats.target_tokens - tokens_before
     summary.oom_retries = engine.stats.oom_retries

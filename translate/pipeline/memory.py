@@ -27,14 +27,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from translate.core.article import ORIGIN_TM_EXACT, Article, Candidate, Segment
+from translate.core.article import ORIGIN_TM_EXACT, Article, Candidate, Segment, State
 from translate.core.errors import MemoryStoreError
 from translate.core.inline import place_codes
 
 MEMORY_NAME = "memory.sqlite"
 DEFAULT_THRESHOLD = 75.0
 SCHEMA_VERSION = "1"
-APPROVED = ("reviewed", "final")
+APPROVED = (State.REVIEWED, State.FINAL)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -334,7 +334,7 @@ class TranslationMemory:
             k = (entry.source, entry.target)
             if k not in best or best[k].score < score:
                 best[k] = Match(entry, float(score))
-        return sorted(best.values(), key=lambda m: (-m.score, m.entry.state != "final"))[:limit]
+        return sorted(best.values(), key=lambda m: (-m.score, m.entry.state != State.FINAL))[:limit]
 
 
 def article_entries(article: Article) -> Iterator[Entry]:
@@ -360,7 +360,7 @@ def recall(segments: Sequence[Segment], memory: TranslationMemory | None, *,
         hit = memory.exact(seg.source)
         if hit is not None:
             seg.target = hit.target
-            seg.state = "translated"  # reused text still needs a look in its new context
+            seg.state = State.TRANSLATED  # reused text still needs a look in its new context
             seg.origin = ORIGIN_TM_EXACT
             if seg.codes:  # the memory holds plain text: the source's inline codes go back in
 

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from translate.core.article import ORIGIN_HUMAN, ORIGIN_MT, STATE_ORDER, Article, Candidate, Segment
+from translate.core.article import ORIGIN_HUMAN, ORIGIN_MT, STATE_ORDER, Article, Candidate, Segment, State
 
 # How similar an old source must be to count as "the same sentence, changed" (rapidfuzz ratio).
 CHANGED_THRESHOLD = 50.0
@@ -24,7 +24,7 @@ def is_human(seg: Segment) -> bool:
     """
     if seg.target is None:
         return False
-    if seg.origin == ORIGIN_HUMAN or STATE_ORDER.get(seg.state, 0) >= STATE_ORDER["reviewed"]:
+    if seg.origin == ORIGIN_HUMAN or STATE_ORDER.get(seg.state, 0) >= STATE_ORDER[State.REVIEWED]:
         return True
     return seg.origin == ORIGIN_MT and seg.mt is not None and seg.target != seg.mt
 

@@ -10,10 +10,10 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Sequence
 
 from translate import __version__
-from translate.core.article import ORIGIN_MT, Article, Segment
+from translate.core.article import ORIGIN_MT, Article, Segment, State
 from translate.pipeline.article_lock import acquire_article_lock
 from translate.core.errors import ArticleBusy, PairFileError, TranslateError
 from translate.ingest.reader import ingest_file
@@ -21,17 +21,11 @@ from translate.core.inline import place_target_codes
 from translate.pipeline.memory import open_run_memory, recall_memory, sync_memory
 from translate.formats.xliff import read_pair_file, write_pair_file
 from translate.pipeline.merge import keep_human_edits, merge_existing
-from translate.mt.termlock import LockStats
+from translate.glossary.entries import Glossary
+from translate.mt.engine import Engine
+from translate.mt.termlock import LockStats, translate_locked
 
 SEGMENTER_VERSION = "2"
-
-
-class Translator(Protocol):
-    """What the workflow needs of an engine (:class:`translate.mt.engine.MarianEngine`)."""
-
-    def translate(self, texts: Sequence[str]): ...  # -> list[Translation]
-
-    def stamp(self) -> dict[str, str]: ...
 
 
 @dataclass
@@ -57,7 +51,7 @@ class ArticleResult:
 class RunReport:
     results: list[ArticleResult] = field(default_factory=list)
     seconds: float = 0.0
-    locking: object = None  # translate.mt.termlock.LockStats when a glossary was given
+    locking: LockStats | None = None  # when a glossary was given
 
     @property
     def failed(self) -> list[ArticleResult]:
@@ -86,7 +80,7 @@ def apply_translations(segments: Iterable[Segment], translations) -> None:
     for seg, tr in zip(segments, translations):
         seg.mt = tr.text
         seg.target = tr.text
-        seg.state = "translated"
+        seg.state = State.TRANSLATED
         seg.origin = ORIGIN_MT
         seg.flags = list(tr.flags)
         # Notes already there (an earlier human translation of a changed sentence) stay.
@@ -125,19 +119,18 @@ def _keep_edits_saved_meanwhile(path: Path, article: Article, seen: str | None) 
 
 def run_articles(
     paths: Sequence[Path],
-    engine: Translator,
+    engine: Engine,
     workdir: Path,
     *,
     glossary_hash: str | None = None,
     on_article: Callable[[ArticleResult], None] | None = None,
     memory: Path | None = None,
-    glossary=None,
+    glossary: Glossary | None = None,
 ) -> RunReport:
     """Translate each article to ``workdir/<slug>.xlf``; one failure never stops the others."""
     started = time.perf_counter()
     report = RunReport()
     if glossary is not None:
-
         report.locking = LockStats()
     workdir = Path(workdir)
     if glossary is not None and glossary_hash is None:
@@ -181,8 +174,6 @@ def run_articles(
     try:
         pending = [seg for _, article, _, _ in prepared for seg in article.segments if seg.needs_mt]
         if glossary is not None:  # every glossary hit locked into the drafts (translate/mt/termlock.py)
-            from translate.mt.termlock import translate_locked
-
             translations = translate_locked(engine, [seg.source for seg in pending], glossary, report.locking)
         else:
             translations = engine.translate([seg.source for seg in pending]) if pending else []

@@ -24,7 +24,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Sequence
 from urllib.parse import quote, urlsplit
 
-from translate.core.article import Article, Block
+from translate.core.paths import PAIR_SUFFIXES
+from translate.core.article import Article, Block, State
 from translate.core.errors import InputError, PairFileError, TranslateError
 from translate.publish.render import (
     SNIPPET_TEMPLATE,
@@ -51,7 +52,6 @@ from translate.core.errors import ConfigError
 from translate.publish.typography import select_rules
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
-PAIR_SUFFIXES = {".xlf", ".xliff"}
 FORMATS = ("html", "md")
 
 # A glossary check for the gate: given the article and its pair file, the problems it finds in the
@@ -154,7 +154,7 @@ def not_final(article: Article) -> list[Holdback]:
     out = []
     for number, block in enumerate(article.blocks, 1):
         for seg in block.segments:
-            if seg.state != "final" and seg.target is not None:
+            if seg.state != State.FINAL and seg.target is not None:
                 out.append(Holdback(seg.id, number, seg.state, "not final", seg.source))
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translate.core.article import State
 from translate.core.errors import InputError
 from translate.pipeline.articleref import resolve_article
 from translate.pipeline.article_lock import article_lock
@@ -43,7 +44,7 @@ def approve_article(article: str, workdir: Path, *, segment_ids: list[str] | Non
         else:
             chosen = list(art.segments)
         report = ApproveReport(slug=ref.slug, pair_file=ref.pair_file, by=who, total=len(segments))
-        empty = [s.id for s in chosen if s.state == "reviewed" and not (s.target or "").strip()]
+        empty = [s.id for s in chosen if s.state == State.REVIEWED and not (s.target or "").strip()]
         if empty:
             raise InputError(f"{ref.pair_file}: segment(s) {', '.join(empty[:8])} are reviewed but have an empty target; "
                              "a final segment needs a translation. Nothing was approved.")
@@ -51,17 +52,17 @@ def approve_article(article: str, workdir: Path, *, segment_ids: list[str] | Non
         try:
             when = now_iso()
             for seg in chosen:
-                if seg.state == "reviewed":
-                    set_state(seg, "final", by=who, when=when)
+                if seg.state == State.REVIEWED:
+                    set_state(seg, State.FINAL, by=who, when=when)
                     report.approved += 1
-                elif seg.state != "final" and segment_ids is not None:
+                elif seg.state != State.FINAL and segment_ids is not None:
                     report.not_reviewed.append(seg.id)
-                elif seg.state != "final":
+                elif seg.state != State.FINAL:
                     report.not_reviewed.append(seg.id)
             if report.approved:
                 write_pair_file(ref.pair_file, art, stamp)
                 report.warning = sync_memory(art, tm)
         finally:
             tm.close()
-    report.final = sum(1 for s in art.segments if s.state == "final")
+    report.final = sum(1 for s in art.segments if s.state == State.FINAL)
     return report

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from translate.cli.options import settings_from, workdir_option
-
-USAGE_ERROR = 2
+from translate.core.paths import ARTICLE_SUFFIXES
+from translate.cli.options import glossary_option, settings_from, workdir_option
+from translate.core.errors import TranslateError, UsageError
 
 
 def _glossary_path(ctx: click.Context, given: Path | None) -> Path:
@@ -16,12 +16,13 @@ def _glossary_path(ctx: click.Context, given: Path | None) -> Path:
         return given
     path = settings_from(ctx).glossary
     if path is None:
-        raise click.UsageError("no glossary: pass --glossary FILE|DIR, or set glossary in translate.toml.")
+        raise UsageError("no glossary: pass --glossary FILE|DIR, or set glossary in translate.toml.")
     return path
 
 
 def _load(ctx: click.Context, given: Path | None, *, usage_code: bool = False):
-    from translate.core.errors import TranslateError
+    """The glossary, its warnings printed; with ``usage_code`` a broken glossary is a usage error (exit 2),
+    as `glossary check` documents for CI."""
     from translate.glossary.entries import load_glossary
 
     path = _glossary_path(ctx, given)
@@ -30,15 +31,10 @@ def _load(ctx: click.Context, given: Path | None, *, usage_code: bool = False):
     except TranslateError as exc:
         if not usage_code:
             raise
-        click.echo(f"Error: {exc}", err=True)
-        ctx.exit(USAGE_ERROR)
+        raise UsageError(str(exc)) from None
     for warning in glossary.warnings:
         click.echo(f"Warning: {warning}", err=True)
     return glossary
-
-
-glossary_option = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None,
-                               help="Glossary TSV/TBX file or folder [translate.toml, else glossary/].")
 
 
 @click.group("glossary")
@@ -55,24 +51,22 @@ def command() -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file instead of standard output.")
 @click.pass_context
-def check(ctx: click.Context, glossary_path: Path | None, workdir: Path | None, fmt: str, strict: bool,
+def check(ctx: click.Context, glossary: Path | None, workdir: Path | None, fmt: str, strict: bool,
           output: Path | None) -> None:
     """Every glossary term in each pair file's source must be in its French (post-edit, else MT draft).
 
     Exit 0 when clean, 1 on violations (and on uncovered entities with --strict), 2 on usage errors
     (no glossary, a broken glossary file, no such workdir).
     """
-    from translate.core.errors import TranslateError
     from translate.core.fsio import atomic_write_text
     from translate.glossary.check import FORMATS, check_pair_files, pair_files
 
-    glossary = _load(ctx, glossary_path, usage_code=True)
+    glossary = _load(ctx, glossary, usage_code=True)
     folder = workdir or settings_from(ctx).workdir
     try:
         files = pair_files(folder)
     except TranslateError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        ctx.exit(USAGE_ERROR)
+        raise UsageError(str(exc)) from None
     if not files:
         click.echo(f"Warning: {folder} holds no pair files (*.xlf); nothing to check.", err=True)
     report = check_pair_files(files, glossary)
@@ -95,7 +89,7 @@ def check(ctx: click.Context, glossary_path: Path | None, workdir: Path | None, 
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the TSV here instead of standard output.")
 @click.pass_context
-def suggest(ctx: click.Context, corpus: tuple[Path, ...], glossary_path: Path | None, ner: str, min_count: int,
+def suggest(ctx: click.Context, corpus: tuple[Path, ...], glossary: Path | None, ner: str, min_count: int,
             output: Path | None) -> None:
     """Named-entity candidates in CORPUS (articles or folders of them [corpus/en]) that no entry covers.
 
@@ -107,7 +101,7 @@ def suggest(ctx: click.Context, corpus: tuple[Path, ...], glossary_path: Path | 
     from translate.core.fsio import atomic_write_text
     from translate.ingest.reader import ingest_file
 
-    glossary = _load(ctx, glossary_path) if (glossary_path or settings_from(ctx).glossary) else None
+    glossary = _load(ctx, glossary) if (glossary or settings_from(ctx).glossary) else None
     use_spacy = False
     if ner != "heuristic":
         use_spacy = spacy_available()
@@ -118,7 +112,7 @@ def suggest(ctx: click.Context, corpus: tuple[Path, ...], glossary_path: Path | 
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix.lower() in (".txt", ".md", ".markdown", ".html", ".htm"))
+            files += sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
         else:
             files.append(path)
     items = []
@@ -142,7 +136,7 @@ def suggest(ctx: click.Context, corpus: tuple[Path, ...], glossary_path: Path | 
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @glossary_option
 @click.pass_context
-def import_(ctx: click.Context, tbx_file: Path, output: Path, force: bool, glossary_path: Path | None) -> None:
+def import_(ctx: click.Context, tbx_file: Path, output: Path, force: bool, glossary: Path | None) -> None:
     """Import a TBX (TBX-Basic) file into a glossary TSV file.
 
     The whole file is read and checked (also against the existing glossary, for conflicts) before
@@ -157,7 +151,7 @@ def import_(ctx: click.Context, tbx_file: Path, output: Path, force: bool, gloss
         raise InputError(f"{output}: exists. Pass --force to overwrite it, or choose another --output.")
     entries = read_tbx_file(tbx_file)
     merged, warnings = merge_entries(entries)
-    existing_path = glossary_path or settings_from(ctx).glossary
+    existing_path = glossary or settings_from(ctx).glossary
     if existing_path is not None and Path(existing_path).exists():
         existing = [p for p in _files(existing_path) if p.resolve() != output.resolve()]
         if existing:
@@ -180,12 +174,12 @@ def _files(path: Path) -> list[Path]:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The TBX file to write [standard output].")
 @click.pass_context
-def export(ctx: click.Context, glossary_path: Path | None, output: Path | None) -> None:
+def export(ctx: click.Context, glossary: Path | None, output: Path | None) -> None:
     """Export the glossary as TBX (TBX-Basic, TBX v3)."""
     from translate.core.fsio import atomic_write_bytes
     from translate.glossary.tbx import entries_to_tbx
 
-    glossary = _load(ctx, glossary_path)
+    glossary = _load(ctx, glossary)
     data = entries_to_tbx(glossary.entries)
     if output is None:
         click.get_binary_stream("stdout").write(data)
