@@ -34,6 +34,15 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029]")
 # Bullets and list numbers at the start of a line: "- ", "* ", "• ", "1. ", "2) ", "(a) ".
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*•·‣▪–—+]|\d{1,3}[.)]|\(?[a-zA-Z0-9]{1,3}\))[ \t\u00a0]+\S")
 _DOTTED = re.compile(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}")
+# A list marker inside a paragraph: "1. ", "2.) ", "b. ", "3) ", "• 9. ", "⁃10. ".
+_INLINE_MARKER = re.compile(
+    r"(?<![^\s:])(?:[•⁃‣▪◦*][ \t\u00a0]?)?(?P<label>\d{1,3}|[a-z])(?P<delim>\.\)|\.|\))(?=[ \t\u00a0]+\S)")
+_DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|fr|de|info|news|ai)\b(?![.\w])")
+_SPACED_FOUR = re.compile(r"\.(?:[ \u00a0]\.){3}")
+# Words before an abbreviation that make it a modifier of the next noun: "the U.S. Government".
+_DETERMINERS = frozenset("the a an its his her their our your my this that these those whose".split())
+# A sentence opening with one of these and a time has no verb yet: "At 5 a.m. Mr. Smith went".
+_INTRO_PREPOSITIONS = frozenset("at by before after until till from around about since on".split())
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 # Verbs of an attribution after a quoted question or exclamation: "Why?" Smith asked.
 _SPEECH_VERBS = frozenset(
@@ -61,6 +70,8 @@ class Rules:
     prefixes: frozenset[str]  # usually before a capitalised name: end only before a usual opener
     starters: frozenset[str]  # usual sentence openers
     name_words: frozenset[str]  # words that continue a name (titles, institutions, days, months)
+    times: frozenset[str] = frozenset()  # "a.m.", "P.M.": may end a sentence, even before a title
+    names: frozenset[str] = frozenset()  # names holding ! or ? ("Yahoo!"): no sentence end inside
 
 
 def _read_sections(text: str, default: str) -> dict[str, set[str]]:
@@ -101,11 +112,13 @@ def load_rules(abbreviations: Path | str | None = None, words: Path | str | None
     titles |= {t.upper() for t in titles if len(t) > 1}
     return Rules(
         titles=frozenset(titles),
-        numbered=frozenset(kind("number")),
+        numbered=frozenset(kind("number") | {n.lower() for n in kind("number")}),
         general=frozenset(kind("general")),
         prefixes=frozenset(kind("prefix")),
         starters=frozenset(kind("starters", strip=False)),
         name_words=frozenset(kind("name words", strip=False)),
+        times=frozenset(kind("time")),
+        names=frozenset(kind("name", strip=False)),
     )
 
 
@@ -117,7 +130,7 @@ def default_rules() -> Rules:
 def default_abbreviations() -> frozenset[str]:
     """Every abbreviation the default rules know (all kinds)."""
     rules = default_rules()
-    return rules.titles | rules.numbered | rules.general | rules.prefixes
+    return rules.titles | rules.numbered | rules.general | rules.prefixes | rules.times
 
 
 def split_sentences(text: str, rules: Rules | None = None) -> list[str]:
@@ -178,7 +191,11 @@ def _skip_space(text: str, pos: int, end: int) -> int:
 # --------------------------------------------------------------------------- splitting
 def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int]]:
     cuts: dict[int, int] = {}  # end of a sentence -> start of the next
+    markers = _inline_list(text, start, end)
+    in_marker = {pos for a, b in markers for pos in range(a, b)}
     for match in _TERMINATOR.finditer(text, start, end):
+        if match.start() in in_marker:
+            continue  # the dot of a list number: "1. The first item 2. The second item"
         closers = _CLOSERS.match(text, match.end(), end)
         stop = closers.end() if closers else match.end()
         if stop >= end or not text[stop].isspace():
@@ -186,8 +203,19 @@ def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tupl
         follow = _skip_space(text, stop, end)
         if follow >= end:
             continue
-        if _ends_sentence(text, match.start(), match.group(), stop > match.end(), follow, end, rules):
+        term = match.group()
+        if (_SPACED_FOUR.fullmatch(term) and match.start() > 0 and not text[match.start() - 1].isspace()
+                and _plausible_start(text, follow, end) and text[follow] not in ".!?…"):
+            # "compounds. . . . The practice": a full stop, then an ellipsis opening the next sentence.
+            cuts[match.start() + 1] = match.start() + 2
+            continue
+        if _ends_sentence(text, match.start(), term, stop > match.end(), follow, end, rules):
             cuts[stop] = follow
+    for a, _ in markers:
+        if a > start:
+            stop = _trim(text, start, a)[1]
+            if stop > start:
+                cuts.setdefault(stop, a)
     _line_cuts(text, start, end, cuts, rules)
     spans, pos = [], start
     for stop in sorted(cuts):
@@ -203,13 +231,49 @@ def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tupl
     return spans
 
 
+def _inline_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The markers of a list run into one paragraph ("1. The first item 2. The second item",
+    "a. ... b. ...", "1) ... 2) ..."): numbered in sequence, the first at the start of the paragraph,
+    of a line or after a colon. Each marker starts an item; its dot ends nothing."""
+    found: list[tuple[int, int]] = []
+    chain: list[tuple[int, int]] = []
+    last: tuple[str, int, str] | None = None  # kind, value, delimiter of the chain's last marker
+    for match in _INLINE_MARKER.finditer(text, start, end):
+        label, delim = match.group("label"), match.group("delim")
+        kind, value = ("n", int(label)) if label.isdigit() else ("a", ord(label) - ord("a") + 1)
+        after = _skip_space(text, match.end(), end)
+        if last and (kind, value - 1, delim) == last and (_plausible_start(text, after, end) or text[after].islower()
+                                                           and _at_line_start(text, match.start())):
+            chain.append((match.start(), match.end()))
+            last = (kind, value, delim)
+            continue
+        if len(chain) > 1:
+            found.extend(chain)
+        chain, last = [], None
+        before = text[start:match.start()].rstrip(" \t\u00a0")
+        if (match.start() == start or before.endswith((":", "\n", "\r")) or _at_line_start(text, match.start())) \
+                and (value == 1 or match.start() == start or _at_line_start(text, match.start())):
+            chain, last = [(match.start(), match.end())], (kind, value, delim)
+    if len(chain) > 1:
+        found.extend(chain)
+    return found
+
+
 def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: int, end: int, rules: Rules) -> bool:
     """Does the terminator ``term`` at ``term_start`` end a sentence whose successor starts at ``follow``?"""
     nxt = text[follow]
     word = _next_word(text, follow, end)
+    if nxt in ".!?" and not (follow + 1 < end and text[follow + 1].isalnum()):
+        return False  # no sentence starts with a full stop or a mark: "Fig. ??", "! ! !"
+    if nxt == "(" and _citation_follows(text, follow, end):
+        return False  # "... stairways [...]" (Smith 55).  A reference closes the sentence before it.
     if term[0] in "!?" or term[-1] in "!?":
         if not _plausible_start(text, follow, end):
             return False
+        inside, last = _in_name(text, term_start, rules)
+        if inside:
+            # "Yahoo! Research", "Choir! Choir! Choir!": a name goes on, unless a usual opener follows.
+            return last and (nxt in _OPENERS or _opener(word, rules)) and not closed
         # "Why now?" Smith asked.  /  "Really?!" said the minister.  The attribution goes on.
         return not (closed and _attribution_follows(text, follow, end, rules))
     if "…" in term or ".." in term or ". ." in term:
@@ -229,23 +293,94 @@ def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: 
         return _plausible_start(text, follow, end)
     if core in rules.titles:
         return False
-    if core in rules.numbered:
+    if core in rules.numbered or core.lower() in rules.numbered or core.endswith(("°", "º")):
+        # "No. 5", "no. 5", "Rs. 1000", "N°. 1026": before a number the abbreviation goes on.
         return not nxt.isdigit() and _plausible_start(text, follow, end)
+    if nxt == "(" and (core in rules.general or core in rules.times or core in rules.prefixes or _DOTTED.fullmatch(core)):
+        # "Acme Co. (NYSE: ACM)", "2 p.m. (1400 GMT)": the bracket qualifies the abbreviation,
+        # unless it holds a sentence of its own ("(It closed.)").
+        return _bracket_is_sentence(text, follow, end)
+    if core in rules.times:
+        if nxt.isupper() and (word in rules.titles or word.upper() in rules.titles) and text.startswith(".", follow + len(word)):
+            # "He left at 6 P.M. Mr. Smith then ..." ends; "At 5 a.m. Mr. Smith went ..." opens a sentence.
+            return not _introductory(text, term_start - len(token), rules)
+        return _general_ends(text, follow, end, word, rules, token_start=term_start - len(token))
     if core in rules.general:
-        if nxt in _OPENERS or word in rules.starters:
-            return True
-        if word in rules.general and text.startswith(".", follow + len(word)):
-            return False  # one abbreviation after another: "Holdings Ltd. Co., ..."
-        # "D.C. Thousands attended" ends; "D.C. Mayor", "8 p.m. Saturday", "p.m. EDT" go on.
-        head = word.split("-", 1)[0]  # "U.N. Secretary-General"
-        return (nxt.isupper() and not _is_initial(text, follow, end) and head not in rules.name_words
-                and head not in rules.titles and not (len(word) > 1 and word.isupper()))
+        return _general_ends(text, follow, end, word, rules, token_start=term_start - len(token))
     if core in rules.prefixes or _DOTTED.fullmatch(core):
         return nxt in _OPENERS or (word in rules.starters and not _is_initial(text, follow, end))
     if len(core) == 1 and core.isupper():
         # An initial ("John F. Kennedy"), unless a usual opener follows ("Plan B. The ...").
         return word in rules.starters and not _is_initial(text, follow, end)
     return _plausible_start(text, follow, end)
+
+
+def _general_ends(text: str, follow: int, end: int, word: str, rules: Rules, token_start: int) -> bool:
+    """After an abbreviation that may end a sentence ("Inc.", "D.C.", "p.m.")."""
+    nxt = text[follow]
+    if nxt in _OPENERS or word in rules.starters:
+        return True
+    if word in rules.general and text.startswith(".", follow + len(word)):
+        return False  # one abbreviation after another: "Holdings Ltd. Co., ..."
+    # "D.C. Thousands attended" ends; "D.C. Mayor", "8 p.m. Saturday", "p.m. EDT" go on.
+    head = word.split("-", 1)[0]  # "U.N. Secretary-General"
+    if not nxt.isupper() or _is_initial(text, follow, end) or head in rules.name_words or head in rules.titles \
+            or (len(word) > 1 and word.isupper()):
+        return False
+    # "the U.K. Panel on Climate Change", "its U.S. Winter Olympics team": after a determiner the
+    # abbreviation modifies the name that follows, when that name runs on ("the U.K. Officials
+    # from both sides" does not: a sentence starts there).
+    return not (_word_before(text, token_start).lower() in _DETERMINERS and _name_runs_on(text, follow, end, word))
+
+
+def _name_runs_on(text: str, follow: int, end: int, word: str) -> bool:
+    """Is the capitalised ``word`` at ``follow`` followed by another capitalised word, perhaps
+    after a joining "of", "on", "for", "and" ("Panel on Climate Change", "Winter Olympics")?"""
+    rest = text[follow + len(word):min(end, follow + len(word) + 60)].split()[:2]
+    if rest and rest[0] in ("of", "on", "for", "and", "&"):
+        rest = rest[1:]
+    return bool(rest) and rest[0][:1].isupper() and rest[0] not in _NAME_LIKE_STARTERS
+
+
+def _opener(word: str, rules: Rules) -> bool:
+    return word in rules.starters and word not in _NAME_LIKE_STARTERS
+
+
+def _word_before(text: str, pos: int) -> str:
+    end = pos
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return _token_before(text, end).strip(_OPENERS + ",;:")
+
+
+def _introductory(text: str, pos: int, rules: Rules) -> bool:
+    """Is text before ``pos`` (back to the last sentence end) a short opening phrase with no verb,
+    "At 5", "By 8:30"? Then a time abbreviation there cannot end the sentence."""
+    head = text[max(0, pos - 40):pos]
+    head = re.split(r"[.!?…][\"'”’)\]]*\s+|\n", head)[-1].split()
+    return 0 < len(head) <= 3 and head[0].lower() in _INTRO_PREPOSITIONS
+
+
+def _in_name(text: str, term_start: int, rules: Rules) -> tuple[bool, bool]:
+    """Is the ! or ? at ``term_start`` part of a listed name, and is it the name's last character?"""
+    for name in rules.names:
+        for i, char in enumerate(name):
+            if char in "!?" and text.startswith(name, term_start - i) and (
+                    term_start - i == 0 or not text[term_start - i - 1].isalnum()):
+                return True, i == len(name) - 1
+    return False, False
+
+
+def _citation_follows(text: str, pos: int, end: int) -> bool:
+    """A short bracket directly followed by the sentence's own terminator: "(Smith 55)."."""
+    close = text.find(")", pos, min(end, pos + 80))
+    return close > 0 and "(" not in text[pos + 1:close] and text[close - 1] not in ".!?…" \
+        and text.startswith((".", "!", "?"), close + 1)
+
+
+def _bracket_is_sentence(text: str, pos: int, end: int) -> bool:
+    close = text.find(")", pos, end)
+    return close > 0 and text[close - 1] in ".!?…" and text[pos + 1:pos + 2].isupper()
 
 
 def _token_before(text: str, pos: int) -> str:
@@ -277,7 +412,10 @@ def _plausible_start(text: str, pos: int, end: int) -> bool:
         return True
     if char.islower():
         word = _WORD.match(text, pos, end)
-        return bool(word) and any(c.isupper() for c in word.group()[1:])
+        if word and any(c.isupper() for c in word.group()[1:]):
+            return True
+        # A domain name opens a sentence lower-case: "example.com said ...".
+        return bool(_DOMAIN.match(text, pos, end))
     return not char.isalnum()
 
 
