@@ -330,16 +330,22 @@ def _general_ends(text: str, follow: int, end: int, word: str, rules: Rules, tok
     # "the U.K. Panel on Climate Change", "its U.S. Winter Olympics team": after a determiner the
     # abbreviation modifies the name that follows, when that name runs on ("the U.K. Officials
     # from both sides" does not: a sentence starts there).
-    return not (_word_before(text, token_start).lower() in _DETERMINERS and _name_runs_on(text, follow, end, word))
+    # Without a determiner, a longer run of capitalised words is a name too: "Last week, U.S.
+    # Consumer Product Safety Commission (CPSC) held ...".
+    if _word_before(text, token_start).lower() in _DETERMINERS:
+        return not _name_runs_on(text, follow, end, word)
+    return not _name_runs_on(text, follow, end, word, words=2)
 
 
-def _name_runs_on(text: str, follow: int, end: int, word: str) -> bool:
-    """Is the capitalised ``word`` at ``follow`` followed by another capitalised word, perhaps
+def _name_runs_on(text: str, follow: int, end: int, word: str, words: int = 1) -> bool:
+    """Is the capitalised ``word`` at ``follow`` followed by ``words`` more capitalised words, perhaps
     after a joining "of", "on", "for", "and" ("Panel on Climate Change", "Winter Olympics")?"""
-    rest = text[follow + len(word):min(end, follow + len(word) + 60)].split()[:2]
+    rest = text[follow + len(word):min(end, follow + len(word) + 80)].split()[:words + 1]
     if rest and rest[0] in ("of", "on", "for", "and", "&"):
         rest = rest[1:]
-    return bool(rest) and rest[0][:1].isupper() and rest[0] not in _NAME_LIKE_STARTERS
+    rest = rest[:words]
+    return len(rest) == words and all(w[:1].isupper() and w.strip(".,;:") == w and w not in _NAME_LIKE_STARTERS
+                                      for w in rest)
 
 
 def _opener(word: str, rules: Rules) -> bool:
