@@ -5,18 +5,41 @@ furniture and hands back the article as XML (``<head>``, ``<p>``, ``<quote>``, `
 ``<table>``...) with inline formatting and links kept (``<hi rend>``, ``<ref target>``,
 ``<code>``, ``<lb/>``). Blocks keep their kind; inline markup becomes inline codes holding the
 equivalent HTML. Text of the page that the extractor left out is listed as dropped.
+
+Repairs for what extraction does to real pages (docs/segmentation.md, "Ingestion"):
+
+* a ``<br/>`` followed by the page's own line break is one line break, not a blank line (which
+  would cut a heading into two segments);
+* code highlighted by Pygments (``div.codehilite``, ``div.highlight``), highlight.js (``hljs``),
+  Prism (``language-*``) or GitHub (``div.highlight-source-*``) is left out like plain
+  ``<pre><code>``, never sent to translation as a quotation;
+* a space lost before or after a link or an inline code ("document</a>for") is put back;
+* a sentence cut across two blocks (no end punctuation, the next block starts lower-case) is
+  rejoined;
+* a body implausibly short for the page (a photo caption only) is reported with the page's name;
+* reader comments are left out unless translate.toml names the site under ``[ingest] comments``.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from html import escape
+from urllib.parse import urlsplit
 
 from translate.core.article import Dropped, InlineCode, Metadata, heading_kind
 from translate.core.errors import InputError
 from translate.core.inline import InlineBuilder
 
 _HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sup": "sup", "#sub": "sub", "#s": "s"}
+log = logging.getLogger("translate.ingest")
+# A body under this share of the page's words (on a page of at least SHORT_PAGE_WORDS words) is
+# implausibly short: the extractor probably kept a caption or a teaser, not the article.
+SHORT_SHARE = 0.15
+SHORT_PAGE_WORDS = 150
+# Classes of highlighted code: Pygments, GitHub, highlight.js, Prism, google-code-prettify, Pandoc.
+_CODE_CLASS = re.compile(r"(?:^|\s)(?:codehilite|highlight(?:-source-\S+)?|hljs|language-\S+|lang-\S+|prettyprint"
+                         r"|sourceCode|syntaxhighlighter|chroma|rouge-code)(?:\s|$)")
 MIN_WORDS = 5  # below this the "main content" is a menu entry or a button, not an article
 _LEFT_OUT = "left out by the main-content extractor (page furniture)"
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th", "figcaption", "dd", "dt",
@@ -24,19 +47,24 @@ _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"
                "header", "footer", "nav", "aside", "main", "form", "ul", "ol", "table", "tr", "figure"}
 
 
-def parse_html(text: str, origin: str):
+def parse_html(text: str, origin: str, comment_sites: frozenset[str] | None = None):
+    """The article of a web page. ``comment_sites``: sites (host names, "example.com" also
+    covering "www.example.com") whose reader comments are kept; by default the ``comments``
+    list of ``[ingest]`` in translate.toml, if any."""
     from translate.ingest.reader import Parsed
 
     try:
         import trafilatura
     except ImportError as exc:  # pragma: no cover - broken install
         raise InputError(f"{origin}: HTML articles need trafilatura ({exc}). Run: pip install -e .") from None
+    source = _mark_code_blocks(text)
     try:
-        doc = trafilatura.bare_extraction(text, include_formatting=True, include_links=True, include_tables=True,
-                                          include_comments=False, with_metadata=True, deduplicate=False)
+        doc = trafilatura.bare_extraction(source, include_formatting=True, include_links=True, include_tables=True,
+                                          include_comments=True, with_metadata=True, deduplicate=False)
     except Exception as exc:  # noqa: BLE001 - the extractor's failures on broken pages vary
         raise InputError(f"{origin}: the page could not be read as HTML ({type(exc).__name__}: {exc}).") from None
     body = getattr(doc, "body", None) if doc is not None else None
+    comments = getattr(doc, "commentsbody", None) if doc is not None else None
     found = " ".join("".join(body.itertext()).split()) if body is not None else ""
     if len(found.split()) < MIN_WORDS:
         what = f"only {found[:60]!r}" if found else "no article text"
@@ -55,9 +83,20 @@ def parse_html(text: str, origin: str):
     if getattr(doc, "sitename", None):
         metadata.extra["site"] = str(doc.sitename)
 
+    _warn_if_short(text, found, origin)
+
     blocks: list[tuple[str, str, list[InlineCode]]] = []
     dropped: list[Dropped] = []
     _walk(body, blocks, dropped, context="paragraph")
+    blocks = _rejoin(blocks)
+    if comments is not None and len(comments):
+        sites = comment_sites if comment_sites is not None else _configured_comment_sites()
+        if _site_listed(metadata, sites):
+            _walk(comments, blocks, dropped, context="paragraph")
+        else:
+            words = " ".join(" ".join(comments.itertext()).split())
+            dropped.append(Dropped(words[:300], "reader comments: left out (a site opts in under [ingest] comments "
+                                                "in translate.toml)"))
     # The title: a first-level heading equal to the page's title, else the page's title itself.
     title = metadata.title
     if blocks and blocks[0][0].startswith("heading") and (title is None or _same(blocks[0][1], title)):
@@ -144,19 +183,28 @@ def _inline(el, builder: InlineBuilder, top: bool = False) -> None:
             builder.close(code)
         elif tag == "ref":
             target = child.get("target", "")
+            _space_before(builder)
             code = builder.open(f'<a href="{escape(target, quote=True)}">', "</a>", "link")
             _inline(child, builder)
             builder.close(code)
+            builder.text(_space_after(child.tail or ""))
+            continue
         elif tag == "del":
             code = builder.open("<del>", "</del>", "fmt")
             _inline(child, builder)
             builder.close(code)
         elif tag == "code":
             inner = "".join(child.itertext())
+            _space_before(builder)
             builder.point(f"<code>{escape(inner, quote=False)}</code>", "fmt", equiv=inner)
+            builder.text(_space_after(child.tail or ""))
+            continue
         elif tag == "lb":
             builder.point("<br/>", "fmt")
             builder.text("\n")
+            # "<br/>" then the page's own line break: one line break, not a blank line.
+            builder.text((child.tail or "").lstrip(" \t\r\n"))
+            continue
         elif tag == "graphic":
             alt = child.get("alt") or ""
             builder.point(f'<img src="{escape(child.get("src", ""), quote=True)}" alt="{escape(alt, quote=True)}"/>',
@@ -197,3 +245,116 @@ def _left_out(html_text: str, blocks) -> list[Dropped]:
         if re.sub(r"\s+", "", words).lower() not in kept:
             out.append(Dropped(words[:300], _LEFT_OUT))
     return out
+
+
+# --------------------------------------------------------------------------- repairs
+def _space_before(builder: InlineBuilder) -> None:
+    """A word glued to the link or code that follows it ("see the<a>"): the space goes back."""
+    last = builder.parts[-1] if builder.parts else ""
+    if last and (last[-1].isalnum() or last[-1] in ",;:"):
+        builder.text(" ")
+
+
+def _space_after(tail: str) -> str:
+    """The text after a link or an inline code: "document</a>for more" gets its space back;
+    punctuation ("</a>.", "</a>'s", "</a>-based") stays glued."""
+    if tail and tail[0].isalnum():
+        return " " + tail
+    return tail
+
+
+def _mark_code_blocks(html_text: str) -> str:
+    """Highlighted code as plain ``<pre><code>`` so the extractor leaves it out like any code
+    block: Pygments' ``<div class="codehilite"><pre>`` would otherwise come out as a quotation."""
+    if not _CODE_CLASS.search(html_text) and "hljs" not in html_text:
+        return html_text
+    try:
+        import lxml.html
+    except ImportError:  # pragma: no cover
+        return html_text
+    try:
+        root = lxml.html.document_fromstring(html_text)
+    except Exception:  # noqa: BLE001 - unparseable: let the extractor say so
+        return html_text
+    changed = False
+    for pre in list(root.iter("pre")):
+        holders = [pre, *pre.iterancestors()][:3] + list(pre.iterdescendants("code"))[:1]
+        if not any(_CODE_CLASS.search(el.get("class") or "") for el in holders):
+            continue
+        code = "".join(pre.itertext())
+        for child in list(pre):
+            pre.remove(child)
+        pre.text = None
+        inner = pre.makeelement("code", {})
+        inner.text = code
+        pre.append(inner)
+        pre.attrib.pop("class", None)
+        changed = True
+    if not changed:
+        return html_text
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _rejoin(blocks):
+    """A sentence cut across two blocks by the extractor (or the page): a paragraph that ends
+    without end punctuation, followed by a paragraph starting lower-case, is one paragraph."""
+    out = []
+    for kind, text, codes in blocks:
+        if out and kind == "paragraph" and out[-1][0] == "paragraph":
+            prev_kind, prev_text, prev_codes = out[-1]
+            head = text.lstrip()
+            tail = prev_text.rstrip()
+            if head[:1].islower() and tail and tail[-1].isalnum():
+                offset = len(prev_text) + 1
+                moved = [_shift(code, offset) for code in codes]
+                out[-1] = (prev_kind, prev_text + " " + text, prev_codes + moved)
+                continue
+        out.append((kind, text, codes))
+    return out
+
+
+def _shift(code: InlineCode, offset: int) -> InlineCode:
+    from dataclasses import replace
+
+    return replace(code, start=code.start + offset, end=code.end + offset)
+
+
+def _warn_if_short(html_text: str, body_text: str, origin: str) -> None:
+    """Say so when the main content is implausibly short for the page (a photo caption only)."""
+    try:
+        import lxml.html
+        root = lxml.html.document_fromstring(html_text)
+    except Exception:  # noqa: BLE001
+        return
+    for el in root.iter("script", "style", "noscript", "template", "head"):
+        el.drop_tree() if el.getparent() is not None else None
+    page_words = len(" ".join(root.itertext()).split())
+    body_words = len(body_text.split())
+    if page_words >= SHORT_PAGE_WORDS and body_words < SHORT_SHARE * page_words:
+        log.warning("%s: the extracted article is only %d words of the page's %d (%.0f%%): the extractor may have "
+                    "kept a caption or a teaser, not the article. Check the page before translating it.",
+                    origin, body_words, page_words, 100 * body_words / page_words)
+
+
+def _configured_comment_sites() -> frozenset[str]:
+    from translate.core.config import find_config, read_section
+
+    path = find_config()
+    if path is None:
+        return frozenset()
+    sites = read_section(path, "ingest", {"comments"}).get("comments", [])
+    if not isinstance(sites, list) or not all(isinstance(x, str) for x in sites):
+        from translate.core.errors import ConfigError
+
+        raise ConfigError(f"{path}: [ingest] comments must be a list of site names, e.g. [\"example.com\"].")
+    return frozenset(x.strip().lower() for x in sites if x.strip())
+
+
+def _site_listed(metadata: Metadata, sites: frozenset[str]) -> bool:
+    if not sites:
+        return False
+    names = {str(metadata.extra.get("site", "")).strip().lower()}
+    if metadata.url:
+        host = (urlsplit(metadata.url).hostname or "").lower()
+        names |= {host, host.removeprefix("www.")}
+    return bool(names & sites) or any(n.endswith("." + s) for n in names for s in sites)
