@@ -266,7 +266,8 @@ def _space_after(tail: str) -> str:
 def _mark_code_blocks(html_text: str) -> str:
     """Highlighted code as plain ``<pre><code>`` so the extractor leaves it out like any code
     block: Pygments' ``<div class="codehilite"><pre>`` would otherwise come out as a quotation."""
-    if not _CODE_CLASS.search(html_text) and "hljs" not in html_text:
+    if "<pre" not in html_text.lower() or not re.search(r"codehilite|highlight|hljs|language-|lang-|prettyprint|"
+                                                        r"sourceCode|syntaxhighlighter|chroma|rouge-code", html_text):
         return html_text
     try:
         import lxml.html
