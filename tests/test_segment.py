@@ -67,7 +67,7 @@ def test_pysbd_regression(case):
 def test_every_failure_class_of_the_open_web_has_cases():
     categories = {c["category"] for c in WEB_CLASSES}
     assert categories >= {"abbrev_name_continues", "abbrev_paren", "time_title", "unlisted_abbrev", "bang_names",
-                          "lowercase_starts", "inline_lists", "spaced_ellipsis", "citation"}
+                          "lowercase_starts", "inline_lists", "spaced_ellipsis", "citation", "inner_abbrev"}
 
 
 @pytest.mark.parametrize("case", params(WEB_CLASSES))

@@ -72,6 +72,7 @@ class Rules:
     name_words: frozenset[str]  # words that continue a name (titles, institutions, days, months)
     times: frozenset[str] = frozenset()  # "a.m.", "P.M.": may end a sentence, even before a title
     names: frozenset[str] = frozenset()  # names holding ! or ? ("Yahoo!"): no sentence end inside
+    inner: frozenset[str] = frozenset()  # "e.g.", "i.e.", "cf.", "Re.": never end a sentence
 
 
 def _read_sections(text: str, default: str) -> dict[str, set[str]]:
@@ -119,6 +120,7 @@ def load_rules(abbreviations: Path | str | None = None, words: Path | str | None
         name_words=frozenset(kind("name words", strip=False)),
         times=frozenset(kind("time")),
         names=frozenset(kind("name", strip=False)),
+        inner=frozenset(kind("inner")),
     )
 
 
@@ -130,7 +132,7 @@ def default_rules() -> Rules:
 def default_abbreviations() -> frozenset[str]:
     """Every abbreviation the default rules know (all kinds)."""
     rules = default_rules()
-    return rules.titles | rules.numbered | rules.general | rules.prefixes | rules.times
+    return rules.titles | rules.numbered | rules.general | rules.prefixes | rules.times | rules.inner
 
 
 def split_sentences(text: str, rules: Rules | None = None) -> list[str]:
@@ -291,7 +293,7 @@ def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: 
     if closed:
         # The period sits inside quotes or brackets: the writer closed the sentence there.
         return _plausible_start(text, follow, end)
-    if core in rules.titles:
+    if core in rules.titles or core in rules.inner:
         return False
     if core in rules.numbered or core.lower() in rules.numbered or core.endswith(("°", "º")):
         # "No. 5", "no. 5", "Rs. 1000", "N°. 1026": before a number the abbreviation goes on.
