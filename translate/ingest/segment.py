@@ -20,6 +20,7 @@ them without touching code, or passes its own :class:`Rules`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -73,6 +74,7 @@ class Rules:
     times: frozenset[str] = frozenset()  # "a.m.", "P.M.": may end a sentence, even before a title
     names: frozenset[str] = frozenset()  # names holding ! or ? ("Yahoo!"): no sentence end inside
     inner: frozenset[str] = frozenset()  # "e.g.", "i.e.", "cf.", "Re.": never end a sentence
+    streets: frozenset[str] = frozenset()  # "St.", "Dr.": a title before a name, a street after one
 
 
 def _read_sections(text: str, default: str) -> dict[str, set[str]]:
@@ -121,6 +123,7 @@ def load_rules(abbreviations: Path | str | None = None, words: Path | str | None
         times=frozenset(kind("time")),
         names=frozenset(kind("name", strip=False)),
         inner=frozenset(kind("inner")),
+        streets=frozenset(kind("street")),
     )
 
 
@@ -205,13 +208,22 @@ def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tupl
         follow = _skip_space(text, stop, end)
         if follow >= end:
             continue
+        closed = stop > match.end()
+        emoji_end = _emoji_run(text, follow, end)
+        if emoji_end > follow:
+            # "Great job! 🎉 See you soon.": the emoji closes the sentence before it.
+            after = _skip_space(text, emoji_end, end)
+            if after >= end:
+                continue
+            if after > emoji_end:
+                stop, follow = emoji_end, after
         term = match.group()
         if (_SPACED_FOUR.fullmatch(term) and match.start() > 0 and not text[match.start() - 1].isspace()
                 and _plausible_start(text, follow, end) and text[follow] not in ".!?…"):
             # "compounds. . . . The practice": a full stop, then an ellipsis opening the next sentence.
             cuts[match.start() + 1] = match.start() + 2
             continue
-        if _ends_sentence(text, match.start(), term, stop > match.end(), follow, end, rules):
+        if _ends_sentence(text, match.start(), term, closed, follow, end, rules):
             cuts[stop] = follow
     for a, _ in markers:
         if a > start:
@@ -231,6 +243,13 @@ def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tupl
     if piece[0] < piece[1]:
         spans.append(piece)
     return spans
+
+
+def _emoji_run(text: str, pos: int, end: int) -> int:
+    """End of a run of emoji (symbols, their modifiers and joiners) starting at ``pos``."""
+    while pos < end and (unicodedata.category(text[pos]) in ("So", "Sk") or text[pos] in "\u200d\ufe0f"):
+        pos += 1
+    return pos
 
 
 def _inline_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -293,28 +312,69 @@ def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: 
     if closed:
         # The period sits inside quotes or brackets: the writer closed the sentence there.
         return _plausible_start(text, follow, end)
-    if core in rules.titles or core in rules.inner:
+    start = term_start - len(token)
+    kind = _kind(core, text, start, rules)
+    if kind in ("title", "inner"):
         return False
-    if core in rules.numbered or core.lower() in rules.numbered or core.endswith(("°", "º")):
-        # "No. 5", "no. 5", "Rs. 1000", "N°. 1026": before a number the abbreviation goes on.
+    if kind == "number":
+        # "No. 5", "no. 5", "Rs. 1000", "N°. 1026", "ext. 5": before a number the abbreviation goes on.
         return not nxt.isdigit() and _plausible_start(text, follow, end)
-    if nxt == "(" and (core in rules.general or core in rules.times or core in rules.prefixes or _DOTTED.fullmatch(core)):
+    if nxt == "(" and kind in ("general", "time", "prefix"):
         # "Acme Co. (NYSE: ACM)", "2 p.m. (1400 GMT)": the bracket qualifies the abbreviation,
         # unless it holds a sentence of its own ("(It closed.)").
         return _bracket_is_sentence(text, follow, end)
-    if core in rules.times:
+    if kind == "time":
         if nxt.isupper() and (word in rules.titles or word.upper() in rules.titles) and text.startswith(".", follow + len(word)):
             # "He left at 6 P.M. Mr. Smith then ..." ends; "At 5 a.m. Mr. Smith went ..." opens a sentence.
-            return not _introductory(text, term_start - len(token), rules)
-        return _general_ends(text, follow, end, word, rules, token_start=term_start - len(token))
-    if core in rules.general:
-        return _general_ends(text, follow, end, word, rules, token_start=term_start - len(token))
-    if core in rules.prefixes or _DOTTED.fullmatch(core):
+            return not _introductory(text, start, rules)
+        return _general_ends(text, follow, end, word, rules, token_start=start)
+    if kind == "general":
+        return _general_ends(text, follow, end, word, rules, token_start=start)
+    if kind == "prefix":
         return nxt in _OPENERS or (word in rules.starters and not _is_initial(text, follow, end))
     if len(core) == 1 and core.isupper():
         # An initial ("John F. Kennedy"), unless a usual opener follows ("Plan B. The ...").
         return word in rules.starters and not _is_initial(text, follow, end)
     return _plausible_start(text, follow, end)
+
+
+def _kind(core: str, text: str, start: int, rules: Rules) -> str | None:
+    """Which list the word before a period belongs to. Lists are case-sensitive, but a word
+    capitalised at a sentence start ("Approx. 50", "E.g.") is also looked up in lower case.
+    "St." and "Dr." after a name are a street ("Downing St.", "Mulholland Dr."), not a title."""
+    if core in rules.streets and _after_a_name(text, start, rules):
+        return "general"
+    for form in (core, core.lower()):
+        if form in rules.titles:
+            return "title"
+        if form in rules.inner:
+            return "inner"
+        if form in rules.numbered:
+            return "number"
+        if form in rules.times:
+            return "time"
+        if form in rules.general:
+            return "general"
+        if form in rules.prefixes:
+            return "prefix"
+    if core.endswith(("°", "º")):
+        return "number"
+    if _DOTTED.fullmatch(core):
+        return "prefix"
+    return None
+
+
+def _after_a_name(text: str, start: int, rules: Rules) -> bool:
+    """Is the word before ``start`` a capitalised name (not a title, nor a sentence opener)?"""
+    pos = start
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    if re.search(r"[.!?…:;,][\"'”’)\]]*$", _token_before(text, pos)):
+        return False  # "... Space Studies. Dr. Hansen": a sentence (or a list) starts with the title
+    before = _word_before(text, start)
+    if not before[:1].isupper() or before in rules.titles or before in rules.name_words:
+        return False
+    return pos - len(before) > 0 and not re.search(r"[.!?]\W*\s*$", text[:pos - len(before)])
 
 
 def _general_ends(text: str, follow: int, end: int, word: str, rules: Rules, token_start: int) -> bool:
@@ -325,7 +385,7 @@ def _general_ends(text: str, follow: int, end: int, word: str, rules: Rules, tok
     if word in rules.general and text.startswith(".", follow + len(word)):
         return False  # one abbreviation after another: "Holdings Ltd. Co., ..."
     # "D.C. Thousands attended" ends; "D.C. Mayor", "8 p.m. Saturday", "p.m. EDT" go on.
-    head = word.split("-", 1)[0]  # "U.N. Secretary-General"
+    head = re.sub(r"['’]s$", "", word.split("-", 1)[0])  # "U.N. Secretary-General", "the U.S. Army's"
     if not nxt.isupper() or _is_initial(text, follow, end) or head in rules.name_words or head in rules.titles \
             or (len(word) > 1 and word.isupper()):
         return False
