@@ -247,7 +247,9 @@ def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tupl
 
 def _emoji_run(text: str, pos: int, end: int) -> int:
     """End of a run of emoji (symbols, their modifiers and joiners) starting at ``pos``."""
-    while pos < end and (unicodedata.category(text[pos]) in ("So", "Sk") or text[pos] in "\u200d\ufe0f"):
+    # Emoji live from U+2600 (weather, dingbats) and U+1F000 on; "©", "°" and "`" are not emoji.
+    while pos < end and ((ord(text[pos]) >= 0x2600 and unicodedata.category(text[pos]) in ("So", "Sk"))
+                         or text[pos] in "\u200d\ufe0f"):
         pos += 1
     return pos
 
