@@ -137,3 +137,10 @@ def test_a_newsroom_extends_the_abbreviations(tmp_path):
     extended = split_sentences(text, load_rules(extra=[extra]))
     assert extended == ["The Hon. Member spoke.", "Talks went on at the Assoc. Meeting."]
     assert default != extended
+
+
+@pytest.mark.parametrize("letter", list("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+def test_every_capital_is_an_initial_before_a_name_and_ends_before_an_opener(letter):
+    # A single capital is never looked up in the lists in lower case ("P." is not "p. 5").
+    assert split_sentences(f"John {letter}. Smith said so.") == [f"John {letter}. Smith said so."]
+    assert split_sentences(f"It was Plan {letter}. The team agreed.") == [f"It was Plan {letter}.", "The team agreed."]

@@ -264,18 +264,19 @@ def _inline_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for match in _INLINE_MARKER.finditer(text, start, end):
         label, delim = match.group("label"), match.group("delim")
         kind, value = ("n", int(label)) if label.isdigit() else ("a", ord(label) - ord("a") + 1)
+        at_line_start = match.start() == start or _at_line_start(text, match.start())
         after = _skip_space(text, match.end(), end)
-        if last and (kind, value - 1, delim) == last and (_plausible_start(text, after, end) or text[after].islower()
-                                                           and _at_line_start(text, match.start())):
+        # An item starts like a sentence; lower-case only on a line of its own ("a) the ambassadors").
+        item_starts = _plausible_start(text, after, end) or (text[after].islower() and at_line_start)
+        if last and (kind, value - 1, delim) == last and item_starts:
             chain.append((match.start(), match.end()))
             last = (kind, value, delim)
             continue
         if len(chain) > 1:
             found.extend(chain)
         chain, last = [], None
-        before = text[start:match.start()].rstrip(" \t\u00a0")
-        if (match.start() == start or before.endswith((":", "\n", "\r")) or _at_line_start(text, match.start())) \
-                and (value == 1 or match.start() == start or _at_line_start(text, match.start())):
+        after_colon = text[start:match.start()].rstrip(" \t\u00a0").endswith(":")
+        if at_line_start or (after_colon and value == 1):
             chain, last = [(match.start(), match.end())], (kind, value, delim)
     if len(chain) > 1:
         found.extend(chain)
@@ -328,7 +329,7 @@ def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: 
     if kind == "time":
         if nxt.isupper() and (word in rules.titles or word.upper() in rules.titles) and text.startswith(".", follow + len(word)):
             # "He left at 6 P.M. Mr. Smith then ..." ends; "At 5 a.m. Mr. Smith went ..." opens a sentence.
-            return not _introductory(text, start, rules)
+            return not _introductory(text, start)
         return _general_ends(text, follow, end, word, rules, token_start=start)
     if kind == "general":
         return _general_ends(text, follow, end, word, rules, token_start=start)
@@ -346,7 +347,8 @@ def _kind(core: str, text: str, start: int, rules: Rules) -> str | None:
     "St." and "Dr." after a name are a street ("Downing St.", "Mulholland Dr."), not a title."""
     if core in rules.streets and _after_a_name(text, start, rules):
         return "general"
-    for form in (core, core.lower()):
+    # Not for a single letter: "John P. Smith" is an initial, not "p. 5".
+    for form in (core, core.lower()) if len(core) > 1 else (core,):
         if form in rules.titles:
             return "title"
         if form in rules.inner:
@@ -423,7 +425,7 @@ def _word_before(text: str, pos: int) -> str:
     return _token_before(text, end).strip(_OPENERS + ",;:")
 
 
-def _introductory(text: str, pos: int, rules: Rules) -> bool:
+def _introductory(text: str, pos: int) -> bool:
     """Is text before ``pos`` (back to the last sentence end) a short opening phrase with no verb,
     "At 5", "By 8:30"? Then a time abbreviation there cannot end the sentence."""
     head = text[max(0, pos - 40):pos]
@@ -444,13 +446,14 @@ def _in_name(text: str, term_start: int, rules: Rules) -> tuple[bool, bool]:
 def _citation_follows(text: str, pos: int, end: int) -> bool:
     """A short bracket directly followed by the sentence's own terminator: "(Smith 55)."."""
     close = text.find(")", pos, min(end, pos + 80))
-    return close > 0 and "(" not in text[pos + 1:close] and text[close - 1] not in ".!?…" \
+    return close != -1 and "(" not in text[pos + 1:close] and text[close - 1] not in ".!?…" \
         and text.startswith((".", "!", "?"), close + 1)
 
 
 def _bracket_is_sentence(text: str, pos: int, end: int) -> bool:
+    """Does the bracket at ``pos`` hold a sentence of its own: "(It had been Initrode.)"?"""
     close = text.find(")", pos, end)
-    return close > 0 and text[close - 1] in ".!?…" and text[pos + 1:pos + 2].isupper()
+    return close != -1 and text[close - 1] in ".!?…" and text[pos + 1:pos + 2].isupper()
 
 
 def _token_before(text: str, pos: int) -> str:
