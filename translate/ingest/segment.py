@@ -11,7 +11,13 @@ The rules are written for news copy (see docs/segmentation.md):
   start, with the exceptions news needs: titles before names (Gen., Sen.), abbreviations that end
   a sentence only before a usual sentence opener (U.S., D.C., Inc., a.m.), initials, numbered
   abbreviations (No. 5), list numbers, decimals, URLs and e-mails (no space after the dot),
-  ``?"`` followed by an attribution ("asked one resident", "Smith asked."), elisions inside quotes.
+  ``?"`` followed by an attribution ("asked one resident", "Smith asked."), elisions inside quotes;
+* after an abbreviation, what kind it is ([title], [inner], [number], [time], [general], [prefix],
+  a street after a name) and what follows (a capital, a bracket, a number, a quote, a usual
+  sentence opener, a name that runs on after "the U.K.") decide;
+* names holding ! or ? ("Yahoo! Research"), inline lists ("1. ... 2. ...", "a. ... b. ..."),
+  spaced ellipses (". . . The practice"), citations after quotations ("..." (Smith 55).) and
+  emoji after a terminator are handled as docs/segmentation.md describes.
 
 The abbreviation and sentence-opener lists are data (``translate/resources``): a newsroom extends
 them without touching code, or passes its own :class:`Rules`.
