@@ -260,6 +260,12 @@ _HIGHLIGHTED = {
                     '    <span class="hljs-keyword">return</span> page</code></pre>',
     "prism": '<pre class="language-python"><code class="language-python"><span class="token keyword">def</span> '
              'parse(page):\n    <span class="token keyword">return</span> page</code></pre>',
+    "pygments-line-numbers": '<table class="highlighttable"><tr><td class="linenos"><div class="linenodiv"><pre>1\n2'
+                             '</pre></div></td><td class="code"><div class="highlight"><pre><span class="k">def</span> '
+                             'parse(page):\n    <span class="k">return</span> page\n</pre></div></td></tr></table>',
+    "hugo-chroma": '<div class="highlight"><pre tabindex="0" class="chroma"><code class="language-python">'
+                   '<span class="line"><span class="cl"><span class="k">def</span> parse(page):\n</span></span>'
+                   '<span class="line"><span class="cl">    <span class="k">return</span> page</span></span></code></pre></div>',
 }
 
 
@@ -280,7 +286,7 @@ def test_a_heading_with_br_and_a_newline_stays_one_segment(tmp_path):
 def test_highlighted_code_is_left_out_not_translated_as_a_quote(tmp_path, highlighter):
     article = ingest_file(_page(tmp_path, _HIGHLIGHTED[highlighter]))
     assert not any("return page" in b.text for b in article.blocks)
-    assert not any(b.kind == "quote" for b in article.blocks)
+    assert not any(b.kind in ("quote", "table_cell") for b in article.blocks)  # nor its line numbers
     assert any(d.reason.startswith("code block") and "return page" in d.text for d in article.dropped)
 
 
@@ -290,6 +296,16 @@ def test_space_before_and_after_links_and_inline_codes_is_kept(tmp_path):
     shown = render(block.text, block.codes)
     assert 'document</a> for more information' in shown
     assert "call <code>parse()</code> from your own code" in shown
+
+
+def test_a_word_ending_glued_to_a_link_stays_glued(tmp_path):
+    page = _PAGE.replace("{code}", '<p>Both <a href="/x">link</a>s and <a href="/y">page</a>\'s are kept as they were '
+                                   'written in the page.</p>')
+    path = tmp_path / "glued.html"
+    path.write_text(page, "utf-8")
+    block = next(b for b in ingest_file(path).blocks if b.text.startswith("Both"))
+    shown = render(block.text, block.codes)
+    assert "link</a>s and" in shown and "page</a>'s are" in shown
 
 
 def test_a_sentence_cut_across_two_blocks_is_rejoined(tmp_path):

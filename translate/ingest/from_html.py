@@ -255,10 +255,13 @@ def _space_before(builder: InlineBuilder) -> None:
         builder.text(" ")
 
 
+_SUFFIX = re.compile(r"(?:s|es|ed|ing|ly|er|ers)\b")
+
+
 def _space_after(tail: str) -> str:
     """The text after a link or an inline code: "document</a>for more" gets its space back;
-    punctuation ("</a>.", "</a>'s", "</a>-based") stays glued."""
-    if tail and tail[0].isalnum():
+    punctuation ("</a>.", "</a>'s", "</a>-based") and word endings ("<a>link</a>s") stay glued."""
+    if tail and tail[0].isalnum() and not _SUFFIX.match(tail):
         return " " + tail
     return tail
 
@@ -278,6 +281,15 @@ def _mark_code_blocks(html_text: str) -> str:
     except Exception:  # noqa: BLE001 - unparseable: let the extractor say so
         return html_text
     changed = False
+    # Line-number gutters are never content: Pygments' and Rouge's tables become their code cell.
+    for table in list(root.iter("table")):
+        if re.search(r"(?:^|\s)(?:highlighttable|rouge-table)(?:\s|$)", table.get("class") or ""):
+            code_cells = [td for td in table.iter("td") if "code" in (td.get("class") or "").split()]
+            pre = table.makeelement("pre", {"class": "highlight"})
+            pre.text = "".join("".join(td.itertext()) for td in code_cells)
+            pre.tail = table.tail
+            table.getparent().replace(table, pre)
+            changed = True
     for pre in list(root.iter("pre")):
         holders = [pre, *pre.iterancestors()][:3] + list(pre.iterdescendants("code"))[:1]
         if not any(_CODE_CLASS.search(el.get("class") or "") for el in holders):
