@@ -347,3 +347,12 @@ def test_a_full_article_gets_no_short_body_warning(tmp_path, caplog):
     with caplog.at_level("WARNING", logger="translate.ingest"):
         ingest_file(_page(tmp_path))
     assert not [r for r in caplog.records if "extracted article is only" in r.getMessage()]
+
+
+def test_a_bad_comments_setting_is_a_clear_error(tmp_path, monkeypatch):
+    from translate.core.errors import ConfigError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "translate.toml").write_text('[ingest]\ncomments = "example.org"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"\[ingest\] comments must be a list"):
+        ingest_file(_page(tmp_path))

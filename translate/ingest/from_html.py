@@ -47,10 +47,10 @@ _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"
                "header", "footer", "nav", "aside", "main", "form", "ul", "ol", "table", "tr", "figure"}
 
 
-def parse_html(text: str, origin: str, comment_sites: frozenset[str] | None = None):
+def parse_html(text: str, origin: str, comment_sites: frozenset[str] = frozenset()):
     """The article of a web page. ``comment_sites``: sites (host names, "example.com" also
-    covering "www.example.com") whose reader comments are kept; by default the ``comments``
-    list of ``[ingest]`` in translate.toml, if any."""
+    covering "www.example.com") whose reader comments are kept (``[ingest] comments`` in
+    translate.toml, read by :func:`translate.core.config.comment_sites`)."""
     from translate.ingest.reader import Parsed
 
     try:
@@ -90,8 +90,7 @@ def parse_html(text: str, origin: str, comment_sites: frozenset[str] | None = No
     _walk(body, blocks, dropped, context="paragraph")
     blocks = _rejoin(blocks)
     if comments is not None and len(comments):
-        sites = comment_sites if comment_sites is not None else _configured_comment_sites()
-        if _site_listed(metadata, sites):
+        if _site_listed(metadata, comment_sites):
             _walk(comments, blocks, dropped, context="paragraph")
         else:
             words = " ".join(" ".join(comments.itertext()).split())
@@ -347,20 +346,6 @@ def _warn_if_short(html_text: str, body_text: str, origin: str) -> None:
         log.warning("%s: the extracted article is only %d words of the page's %d (%.0f%%): the extractor may have "
                     "kept a caption or a teaser, not the article. Check the page before translating it.",
                     origin, body_words, page_words, 100 * body_words / page_words)
-
-
-def _configured_comment_sites() -> frozenset[str]:
-    from translate.core.config import find_config, read_section
-
-    path = find_config()
-    if path is None:
-        return frozenset()
-    sites = read_section(path, "ingest", {"comments"}).get("comments", [])
-    if not isinstance(sites, list) or not all(isinstance(x, str) for x in sites):
-        from translate.core.errors import ConfigError
-
-        raise ConfigError(f"{path}: [ingest] comments must be a list of site names, e.g. [\"example.com\"].")
-    return frozenset(x.strip().lower() for x in sites if x.strip())
 
 
 def _site_listed(metadata: Metadata, sites: frozenset[str]) -> bool:

@@ -79,7 +79,12 @@ def ingest_string(text: str, *, slug: str, origin: str = "<text>", fmt: str = "t
         from translate.ingest.from_text import parse_text as parse
     else:
         raise InputError(f"{origin}: unknown format {fmt!r}; use text, html or markdown.")
-    parsed = parse(text, origin)
+    if fmt == "html":
+        from translate.core.config import comment_sites
+
+        parsed = parse(text, origin, comment_sites())
+    else:
+        parsed = parse(text, origin)
     article = build_article(parsed.blocks, slug=slug, fmt=fmt, origin=origin)
     article.metadata = parsed.metadata
     article.dropped = dropped + parsed.dropped
