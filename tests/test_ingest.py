@@ -328,7 +328,7 @@ def test_reader_comments_are_left_out_unless_the_site_opts_in(tmp_path, monkeypa
     assert not any("Great work" in b.text for b in ingest_file(path).blocks)
 
 
-def test_a_body_implausibly_short_for_the_page_is_reported_with_its_name(tmp_path, caplog):
+def test_a_body_implausibly_short_for_the_page_is_reported_with_its_name(tmp_path):
     side = "".join(f'<div class="teaser"><a href="/story{i}">Story {i}: the council votes on the budget for the '
                    'coming year</a></div>' for i in range(20))
     html = ('<html><head><title>Gallery</title></head><body><header><nav><a href="/">Home</a></nav></header>'
@@ -338,15 +338,12 @@ def test_a_body_implausibly_short_for_the_page_is_reported_with_its_name(tmp_pat
             + '</p></footer></body></html>')
     path = tmp_path / "photo-caption-only.html"
     path.write_text(html, "utf-8")
-    with caplog.at_level("WARNING", logger="translate.ingest"):
-        ingest_file(path)
-    assert any(str(path) in r.getMessage() and "extracted article is only" in r.getMessage() for r in caplog.records)
+    warnings = ingest_file(path).warnings
+    assert len(warnings) == 1 and str(path) in warnings[0] and "extracted article is only" in warnings[0]
 
 
-def test_a_full_article_gets_no_short_body_warning(tmp_path, caplog):
-    with caplog.at_level("WARNING", logger="translate.ingest"):
-        ingest_file(_page(tmp_path))
-    assert not [r for r in caplog.records if "extracted article is only" in r.getMessage()]
+def test_a_full_article_gets_no_short_body_warning(tmp_path):
+    assert ingest_file(_page(tmp_path)).warnings == []
 
 
 def test_a_bad_comments_setting_is_a_clear_error(tmp_path, monkeypatch):
@@ -356,3 +353,17 @@ def test_a_bad_comments_setting_is_a_clear_error(tmp_path, monkeypatch):
     (tmp_path / "translate.toml").write_text('[ingest]\ncomments = "example.org"\n', "utf-8")
     with pytest.raises(ConfigError, match=r"\[ingest\] comments must be a list"):
         ingest_file(_page(tmp_path))
+
+
+def test_translate_segment_prints_the_short_body_warning(tmp_path):
+    side = "".join(f'<div class="teaser"><a href="/story{i}">Story {i}: the council votes on the budget for the '
+                   'coming year</a></div>' for i in range(20))
+    html = ('<html><head><title>Gallery</title></head><body><main><article><h1>Gallery</h1><figure>'
+            '<img src="a.jpg"><figcaption>The mayor opens the new bridge over the river on Monday morning.'
+            '</figcaption></figure></article></main><aside class="related">' + side + '</aside><footer><p>'
+            + "Copyright and terms of use of this site apply to every page. " * 10 + '</p></footer></body></html>')
+    path = tmp_path / "gallery-page.html"
+    path.write_text(html, "utf-8")
+    result = CliRunner().invoke(main, ["segment", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "gallery-page.html: the extracted article is only" in result.output

@@ -16,13 +16,13 @@ Repairs for what extraction does to real pages (docs/segmentation.md, "Ingestion
 * a space lost before or after a link or an inline code ("document</a>for") is put back;
 * a sentence cut across two blocks (no end punctuation, the next block starts lower-case) is
   rejoined;
-* a body implausibly short for the page (a photo caption only) is reported with the page's name;
+* a body implausibly short for the page (a photo caption only) is reported with the page's name
+  (``Article.warnings``: ``translate segment`` and ``translate run`` print it);
 * reader comments are left out unless translate.toml names the site under ``[ingest] comments``.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from html import escape
 from urllib.parse import urlsplit
@@ -32,7 +32,6 @@ from translate.core.errors import InputError
 from translate.core.inline import InlineBuilder
 
 _HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sup": "sup", "#sub": "sub", "#s": "s"}
-log = logging.getLogger("translate.ingest")
 # A body under this share of the page's words (on a page of at least SHORT_PAGE_WORDS words) is
 # implausibly short: the extractor probably kept a caption or a teaser, not the article.
 SHORT_SHARE = 0.15
@@ -83,7 +82,7 @@ def parse_html(text: str, origin: str, comment_sites: frozenset[str] = frozenset
     if getattr(doc, "sitename", None):
         metadata.extra["site"] = str(doc.sitename)
 
-    _warn_if_short(text, found, origin)
+    warnings = [note for note in (_short_body(text, found, origin),) if note]
 
     blocks: list[tuple[str, str, list[InlineCode]]] = []
     dropped: list[Dropped] = []
@@ -104,7 +103,7 @@ def parse_html(text: str, origin: str, comment_sites: frozenset[str] = frozenset
     elif title and not any(_same(b[1], title) for b in blocks):
         blocks.insert(0, ("title", title, []))
     dropped.extend(_left_out(text, blocks))
-    return Parsed(blocks, metadata, dropped)
+    return Parsed(blocks, metadata, dropped, warnings)
 
 
 def _clean(value) -> str | None:
@@ -331,21 +330,24 @@ def _shift(code: InlineCode, offset: int) -> InlineCode:
     return replace(code, start=code.start + offset, end=code.end + offset)
 
 
-def _warn_if_short(html_text: str, body_text: str, origin: str) -> None:
-    """Say so when the main content is implausibly short for the page (a photo caption only)."""
+def _short_body(html_text: str, body_text: str, origin: str) -> str | None:
+    """A warning when the main content is implausibly short for the page (a photo caption only)."""
     try:
         import lxml.html
         root = lxml.html.document_fromstring(html_text)
     except Exception:  # noqa: BLE001
-        return
-    for el in root.iter("script", "style", "noscript", "template", "head"):
-        el.drop_tree() if el.getparent() is not None else None
+        return None
+    for el in list(root.iter("script", "style", "noscript", "template", "head")):
+        if el.getparent() is not None:
+            el.drop_tree()
     page_words = len(" ".join(root.itertext()).split())
     body_words = len(body_text.split())
     if page_words >= SHORT_PAGE_WORDS and body_words < SHORT_SHARE * page_words:
-        log.warning("%s: the extracted article is only %d words of the page's %d (%.0f%%): the extractor may have "
-                    "kept a caption or a teaser, not the article. Check the page before translating it.",
-                    origin, body_words, page_words, 100 * body_words / page_words)
+        note = (f"{origin}: the extracted article is only {body_words} words of the page's {page_words} "
+                f"({100 * body_words / page_words:.0f}%): the extractor may have kept a caption or a teaser, "
+                "not the article. Check the page before translating it.")
+        return note
+    return None
 
 
 def _site_listed(metadata: Metadata, sites: frozenset[str]) -> bool:

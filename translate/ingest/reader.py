@@ -88,6 +88,7 @@ def ingest_string(text: str, *, slug: str, origin: str = "<text>", fmt: str = "t
     article = build_article(parsed.blocks, slug=slug, fmt=fmt, origin=origin)
     article.metadata = parsed.metadata
     article.dropped = dropped + parsed.dropped
+    article.warnings = list(getattr(parsed, "warnings", []))
     article.source_sha256 = sha
     from translate.ingest.language import check_english
 
@@ -121,7 +122,8 @@ def clean_text(text: str) -> tuple[str, list[Dropped]]:
 class Parsed:
     """What a format parser hands back: blocks (kind, text, codes), metadata, dropped pieces."""
 
-    def __init__(self, blocks, metadata, dropped) -> None:
+    def __init__(self, blocks, metadata, dropped, warnings=None) -> None:
+        self.warnings: list[str] = list(warnings or [])
         self.blocks: list[tuple[str, str, list[InlineCode]]] = blocks
         self.metadata = metadata
         self.dropped: list[Dropped] = dropped
