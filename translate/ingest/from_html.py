@@ -315,7 +315,9 @@ def _rejoin(blocks):
             prev_kind, prev_text, prev_codes = out[-1]
             head = text.lstrip()
             tail = prev_text.rstrip()
-            if head[:1].islower() and tail and tail[-1].isalnum():
+            first = head.split(None, 1)[0] if head else ""
+            # "iPhone sales rose." starts lower-case and still opens a sentence: not a continuation.
+            if first[:1].islower() and not any(c.isupper() for c in first) and tail and tail[-1].isalnum():
                 offset = len(prev_text) + 1
                 moved = [_shift(code, offset) for code in codes]
                 out[-1] = (prev_kind, prev_text + " " + text, prev_codes + moved)
