@@ -24,12 +24,15 @@ Repairs for what extraction does to real pages (docs/segmentation.md, "Ingestion
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html import escape
 from urllib.parse import urlsplit
 
 from translate.core.article import Dropped, InlineCode, Metadata, heading_kind
 from translate.core.errors import InputError
 from translate.core.inline import InlineBuilder
+from translate.ingest.parsed import Parsed
+from translate.core.inline import visible_text
 
 _HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sup": "sup", "#sub": "sub", "#s": "s"}
 # A body under this share of the page's words (on a page of at least SHORT_PAGE_WORDS words) is
@@ -50,7 +53,6 @@ def parse_html(text: str, origin: str, comment_sites: frozenset[str] = frozenset
     """The article of a web page. ``comment_sites``: sites (host names, "example.com" also
     covering "www.example.com") whose reader comments are kept (``[ingest] comments`` in
     translate.toml, read by :func:`translate.core.config.comment_sites`)."""
-    from translate.ingest.reader import Parsed
 
     try:
         import trafilatura
@@ -225,7 +227,6 @@ def _left_out(html_text: str, blocks) -> list[Dropped]:
         root = lxml.html.fromstring(html_text)
     except Exception:  # noqa: BLE001 - an unparseable page: the extraction said enough
         return []
-    from translate.core.inline import visible_text
 
     kept = re.sub(r"\s+", "", "".join(visible_text(b[1], b[2]) for b in blocks)).lower()
     out, seen = [], set()
@@ -327,8 +328,6 @@ def _rejoin(blocks):
 
 
 def _shift(code: InlineCode, offset: int) -> InlineCode:
-    from dataclasses import replace
-
     return replace(code, start=code.start + offset, end=code.end + offset)
 
 
