@@ -229,3 +229,141 @@ def test_boilerplate_rules_are_data_a_newsroom_extends(tmp_path):
         parse_rules("keep\tx\ty\n")
     with pytest.raises(InputError, match="not a valid regular expression"):
         parse_rules("drop\tx\t(unclosed\n")
+
+
+# --------------------------------------------------------------------------- real-page repairs (issue 14)
+_PAGE = """<html lang="en"><head><title>Release notes for the reader</title>
+<link rel="canonical" href="https://news.example.org/release"></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article>
+<h1>Release notes for the reader</h1>
+<h2>A new parser<br/>
+for every page</h2>
+<p>The project released a new version of its parser on Monday. It reads pages faster than before and
+keeps more of their text, the developers said in a statement.</p>
+<p>See the <a href="/doc">document</a>for more information, or call <code>parse()</code>from your own code.</p>
+{code}
+<p>The new version was tested on a thousand pages from news sites and</p>
+<p>blogs in five languages, and it failed on none of them.</p>
+</article>
+<section id="comments" class="comments"><h3>Comments</h3>
+<div class="comment"><p>Great work, this parser is much faster than the old one and I like it a lot.</p></div>
+</section>
+</body></html>"""
+
+_HIGHLIGHTED = {
+    "pygments": '<div class="codehilite"><pre><span></span><span class="k">def</span> <span class="nf">parse</span>'
+                '<span class="p">(</span><span class="n">page</span><span class="p">):</span>\n    '
+                '<span class="k">return</span> <span class="n">page</span>\n</pre></div>',
+    "github": '<div class="highlight highlight-source-python notranslate"><pre>def parse(page):\n    return page</pre></div>',
+    "highlight.js": '<pre><code class="hljs language-python"><span class="hljs-keyword">def</span> parse(page):\n'
+                    '    <span class="hljs-keyword">return</span> page</code></pre>',
+    "prism": '<pre class="language-python"><code class="language-python"><span class="token keyword">def</span> '
+             'parse(page):\n    <span class="token keyword">return</span> page</code></pre>',
+    "pygments-line-numbers": '<table class="highlighttable"><tr><td class="linenos"><div class="linenodiv"><pre>1\n2'
+                             '</pre></div></td><td class="code"><div class="highlight"><pre><span class="k">def</span> '
+                             'parse(page):\n    <span class="k">return</span> page\n</pre></div></td></tr></table>',
+    "hugo-chroma": '<div class="highlight"><pre tabindex="0" class="chroma"><code class="language-python">'
+                   '<span class="line"><span class="cl"><span class="k">def</span> parse(page):\n</span></span>'
+                   '<span class="line"><span class="cl">    <span class="k">return</span> page</span></span></code></pre></div>',
+}
+
+
+def _page(tmp_path, code="", name="page.html"):
+    path = tmp_path / name
+    path.write_text(_PAGE.replace("{code}", code), "utf-8")
+    return path
+
+
+def test_a_heading_with_br_and_a_newline_stays_one_segment(tmp_path):
+    article = ingest_file(_page(tmp_path))
+    heading = next(b for b in article.blocks if b.kind == "heading")
+    assert heading.text == "A new parser\nfor every page"
+    assert len(heading.segments) == 1
+
+
+@pytest.mark.parametrize("highlighter", sorted(_HIGHLIGHTED))
+def test_highlighted_code_is_left_out_not_translated_as_a_quote(tmp_path, highlighter):
+    article = ingest_file(_page(tmp_path, _HIGHLIGHTED[highlighter]))
+    assert not any("return page" in b.text for b in article.blocks)
+    assert not any(b.kind in ("quote", "table_cell") for b in article.blocks)  # nor its line numbers
+    assert any(d.reason.startswith("code block") and "return page" in d.text for d in article.dropped)
+
+
+def test_space_before_and_after_links_and_inline_codes_is_kept(tmp_path):
+    article = ingest_file(_page(tmp_path))
+    block = next(b for b in article.blocks if b.text.startswith("See the"))
+    shown = render(block.text, block.codes)
+    assert 'document</a> for more information' in shown
+    assert "call <code>parse()</code> from your own code" in shown
+
+
+def test_a_word_ending_glued_to_a_link_stays_glued(tmp_path):
+    page = _PAGE.replace("{code}", '<p>Both <a href="/x">link</a>s and <a href="/y">page</a>\'s are kept as they were '
+                                   'written in the page.</p>')
+    path = tmp_path / "glued.html"
+    path.write_text(page, "utf-8")
+    block = next(b for b in ingest_file(path).blocks if b.text.startswith("Both"))
+    shown = render(block.text, block.codes)
+    assert "link</a>s and" in shown and "page</a>'s are" in shown
+
+
+def test_a_sentence_cut_across_two_blocks_is_rejoined(tmp_path):
+    article = ingest_file(_page(tmp_path))
+    texts = [b.text for b in article.blocks]
+    assert ("The new version was tested on a thousand pages from news sites and blogs in five languages, "
+            "and it failed on none of them.") in texts
+
+
+def test_reader_comments_are_left_out_unless_the_site_opts_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _page(tmp_path)
+    article = ingest_file(path)
+    assert not any("Great work" in b.text for b in article.blocks)
+    assert any(d.reason.startswith("reader comments") for d in article.dropped)
+    (tmp_path / "translate.toml").write_text('[ingest]\ncomments = ["example.org"]\n', "utf-8")
+    article = ingest_file(path)
+    assert any("Great work" in b.text for b in article.blocks)
+    (tmp_path / "translate.toml").write_text('[ingest]\ncomments = ["other.example.com"]\n', "utf-8")
+    assert not any("Great work" in b.text for b in ingest_file(path).blocks)
+
+
+def test_a_body_implausibly_short_for_the_page_is_reported_with_its_name(tmp_path):
+    side = "".join(f'<div class="teaser"><a href="/story{i}">Story {i}: the council votes on the budget for the '
+                   'coming year</a></div>' for i in range(20))
+    html = ('<html><head><title>Gallery</title></head><body><header><nav><a href="/">Home</a></nav></header>'
+            '<main><article><h1>Gallery</h1><figure><img src="a.jpg"><figcaption>The mayor opens the new bridge '
+            'over the river on Monday morning.</figcaption></figure></article></main><aside class="related">'
+            + side + '</aside><footer><p>' + "Copyright and terms of use of this site apply to every page. " * 10
+            + '</p></footer></body></html>')
+    path = tmp_path / "photo-caption-only.html"
+    path.write_text(html, "utf-8")
+    warnings = ingest_file(path).warnings
+    assert len(warnings) == 1 and str(path) in warnings[0] and "extracted article is only" in warnings[0]
+
+
+def test_a_full_article_gets_no_short_body_warning(tmp_path):
+    assert ingest_file(_page(tmp_path)).warnings == []
+
+
+def test_a_bad_comments_setting_is_a_clear_error(tmp_path, monkeypatch):
+    from translate.core.errors import ConfigError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "translate.toml").write_text('[ingest]\ncomments = "example.org"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"\[ingest\] comments must be a list"):
+        ingest_file(_page(tmp_path))
+
+
+def test_translate_segment_prints_the_short_body_warning(tmp_path):
+    side = "".join(f'<div class="teaser"><a href="/story{i}">Story {i}: the council votes on the budget for the '
+                   'coming year</a></div>' for i in range(20))
+    html = ('<html><head><title>Gallery</title></head><body><main><article><h1>Gallery</h1><figure>'
+            '<img src="a.jpg"><figcaption>The mayor opens the new bridge over the river on Monday morning.'
+            '</figcaption></figure></article></main><aside class="related">' + side + '</aside><footer><p>'
+            + "Copyright and terms of use of this site apply to every page. " * 10 + '</p></footer></body></html>')
+    path = tmp_path / "gallery-page.html"
+    path.write_text(html, "utf-8")
+    result = CliRunner().invoke(main, ["segment", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "gallery-page.html: the extracted article is only" in result.output

@@ -162,3 +162,19 @@ def test_post_edit_saved_in_place_during_a_run_is_kept(engine, seed_article, wor
     kept = next(s for s in after.segments if s.id == target_id)
     assert (kept.target, kept.state, kept.origin) == ("Révisé pendant la traduction.", "reviewed", "human")
     assert any(s.source == "A new paragraph was added at noon." and s.target is not None for s in after.segments)
+
+
+def test_a_page_whose_body_is_only_a_caption_is_translated_with_a_warning(tmp_path, engine, workdir):
+    from translate.pipeline.workflow import run_articles
+
+    side = "".join(f'<div class="teaser"><a href="/story{i}">Story {i}: the council votes on the budget for the '
+                   'coming year</a></div>' for i in range(20))
+    page = tmp_path / "caption-only.html"
+    page.write_text('<html><head><title>Gallery</title></head><body><main><article><h1>Gallery</h1><figure>'
+                    '<img src="a.jpg"><figcaption>The mayor opens the new bridge over the river on Monday morning.'
+                    '</figcaption></figure></article></main><aside class="related">' + side + '</aside><footer><p>'
+                    + "Copyright and terms of use of this site apply to every page. " * 10 + "</p></footer></body></html>",
+                    "utf-8")
+    report = run_articles([page], engine, workdir)
+    assert not report.failed
+    assert "caption-only.html: the extracted article is only" in (report.results[0].warning or "")

@@ -161,6 +161,7 @@ class Article:
     format: str = "text"
     source_sha256: str = ""
     dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the source: "only a caption was extracted"
 
     @property
     def segments(self) -> list[Segment]:

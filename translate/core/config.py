@@ -114,3 +114,15 @@ def _relative(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path.resolve()
+
+
+def comment_sites(start: Path | None = None) -> frozenset[str]:
+    """``[ingest] comments``: the sites whose reader comments a newsroom translates (host names,
+    subdomains included). Empty without translate.toml or the setting: comments are left out."""
+    path = find_config(start)
+    if path is None:
+        return frozenset()
+    sites = read_section(path, "ingest", {"comments"}).get("comments", [])
+    if not isinstance(sites, list) or not all(isinstance(x, str) for x in sites):
+        raise ConfigError(f"{path}: [ingest] comments must be a list of site names, e.g. [\"example.com\"].")
+    return frozenset(x.strip().lower().removeprefix("www.") for x in sites if x.strip())

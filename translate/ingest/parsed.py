@@ -9,8 +9,10 @@ from translate.core.article import Dropped, InlineCode, Metadata
 
 @dataclass
 class Parsed:
-    """Blocks as (kind, text, inline codes), the article's metadata, and the pieces left out with a reason."""
+    """Blocks as (kind, text, inline codes), the article's metadata, the pieces left out with a
+    reason, and warnings about the source."""
 
     blocks: list[tuple[str, str, list[InlineCode]]]
     metadata: Metadata
     dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the source page: "only a caption was extracted"

@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from translate.core.article import Article, Block, Dropped, IdAllocator, InlineCode, Segment
+from translate.core.config import comment_sites
 from translate.core.errors import InputError
 from translate.core.fsio import MAX_ARTICLE_BYTES, read_text_file
 from translate.ingest.segment import sentence_spans
@@ -79,10 +80,14 @@ def ingest_string(text: str, *, slug: str, origin: str = "<text>", fmt: str = "t
     parse = PARSERS.get(fmt)
     if parse is None:
         raise InputError(f"{origin}: unknown format {fmt!r}; use text, html or markdown.")
-    parsed = parse(text, origin)
+    if fmt == "html":
+        parsed = parse(text, origin, comment_sites())
+    else:
+        parsed = parse(text, origin)
     article = build_article(parsed.blocks, slug=slug, fmt=fmt, origin=origin)
     article.metadata = parsed.metadata
     article.dropped = dropped + parsed.dropped
+    article.warnings = list(parsed.warnings)
     article.source_sha256 = sha
 
     body = "\n".join(block.text for block in article.blocks)

@@ -11,7 +11,13 @@ The rules are written for news copy (see docs/segmentation.md):
   start, with the exceptions news needs: titles before names (Gen., Sen.), abbreviations that end
   a sentence only before a usual sentence opener (U.S., D.C., Inc., a.m.), initials, numbered
   abbreviations (No. 5), list numbers, decimals, URLs and e-mails (no space after the dot),
-  ``?"`` followed by an attribution ("asked one resident", "Smith asked."), elisions inside quotes.
+  ``?"`` followed by an attribution ("asked one resident", "Smith asked."), elisions inside quotes;
+* after an abbreviation, what kind it is ([title], [inner], [number], [time], [general], [prefix],
+  a street after a name) and what follows (a capital, a bracket, a number, a quote, a usual
+  sentence opener, a name that runs on after "the U.K.") decide;
+* names holding ! or ? ("Yahoo! Research"), inline lists ("1. ... 2. ...", "a. ... b. ..."),
+  spaced ellipses (". . . The practice"), citations after quotations ("..." (Smith 55).) and
+  emoji after a terminator are handled as docs/segmentation.md describes.
 
 The abbreviation and sentence-opener lists are data (``translate/resources``): a newsroom extends
 them without touching code, or passes its own :class:`Rules`.
@@ -20,6 +26,7 @@ them without touching code, or passes its own :class:`Rules`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +41,15 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029]")
 # Bullets and list numbers at the start of a line: "- ", "* ", "• ", "1. ", "2) ", "(a) ".
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*•·‣▪–—+]|\d{1,3}[.)]|\(?[a-zA-Z0-9]{1,3}\))[ \t\u00a0]+\S")
 _DOTTED = re.compile(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}")
+# A list marker inside a paragraph: "1. ", "2.) ", "b. ", "3) ", "• 9. ", "⁃10. ".
+_INLINE_MARKER = re.compile(
+    r"(?<![^\s:])(?:[•⁃‣▪◦*][ \t\u00a0]?)?(?P<label>\d{1,3}|[a-z])(?P<delim>\.\)|\.|\))(?=[ \t\u00a0]+\S)")
+_DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|fr|de|info|news|ai)\b(?![.\w])")
+_SPACED_FOUR = re.compile(r"\.(?:[ \u00a0]\.){3}")
+# Words before an abbreviation that make it a modifier of the next noun: "the U.S. Government".
+_DETERMINERS = frozenset("the a an its his her their our your my this that these those whose".split())
+# A sentence opening with one of these and a time has no verb yet: "At 5 a.m. Mr. Smith went".
+_INTRO_PREPOSITIONS = frozenset("at by before after until till from around about since on".split())
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 # Verbs of an attribution after a quoted question or exclamation: "Why?" Smith asked.
 _SPEECH_VERBS = frozenset(
@@ -61,6 +77,10 @@ class Rules:
     prefixes: frozenset[str]  # usually before a capitalised name: end only before a usual opener
     starters: frozenset[str]  # usual sentence openers
     name_words: frozenset[str]  # words that continue a name (titles, institutions, days, months)
+    times: frozenset[str] = frozenset()  # "a.m.", "P.M.": may end a sentence, even before a title
+    names: frozenset[str] = frozenset()  # names holding ! or ? ("Yahoo!"): no sentence end inside
+    inner: frozenset[str] = frozenset()  # "e.g.", "i.e.", "cf.", "Re.": never end a sentence
+    streets: frozenset[str] = frozenset()  # "St.", "Dr.": a title before a name, a street after one
 
 
 def _read_sections(text: str, default: str) -> dict[str, set[str]]:
@@ -101,11 +121,15 @@ def load_segment_rules(abbreviations: Path | str | None = None, words: Path | st
     titles |= {t.upper() for t in titles if len(t) > 1}
     return Rules(
         titles=frozenset(titles),
-        numbered=frozenset(kind("number")),
+        numbered=frozenset(kind("number") | {n.lower() for n in kind("number")}),
         general=frozenset(kind("general")),
         prefixes=frozenset(kind("prefix")),
         starters=frozenset(kind("starters", strip=False)),
         name_words=frozenset(kind("name words", strip=False)),
+        times=frozenset(kind("time")),
+        names=frozenset(kind("name", strip=False)),
+        inner=frozenset(kind("inner")),
+        streets=frozenset(kind("street")),
     )
 
 
@@ -117,7 +141,7 @@ def default_rules() -> Rules:
 def default_abbreviations() -> frozenset[str]:
     """Every abbreviation the default rules know (all kinds)."""
     rules = default_rules()
-    return rules.titles | rules.numbered | rules.general | rules.prefixes
+    return rules.titles | rules.numbered | rules.general | rules.prefixes | rules.times | rules.inner
 
 
 def split_sentences(text: str, rules: Rules | None = None) -> list[str]:
@@ -178,7 +202,11 @@ def _skip_space(text: str, pos: int, end: int) -> int:
 # --------------------------------------------------------------------------- splitting
 def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int]]:
     cuts: dict[int, int] = {}  # end of a sentence -> start of the next
+    markers = _inline_list(text, start, end)
+    in_marker = {pos for a, b in markers for pos in range(a, b)}
     for match in _TERMINATOR.finditer(text, start, end):
+        if match.start() in in_marker:
+            continue  # the dot of a list number: "1. The first item 2. The second item"
         closers = _CLOSERS.match(text, match.end(), end)
         stop = closers.end() if closers else match.end()
         if stop >= end or not text[stop].isspace():
@@ -186,8 +214,28 @@ def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tupl
         follow = _skip_space(text, stop, end)
         if follow >= end:
             continue
-        if _ends_sentence(text, match.start(), match.group(), stop > match.end(), follow, end, rules):
+        closed = stop > match.end()
+        emoji_end = _emoji_run(text, follow, end)
+        if emoji_end > follow:
+            # "Great job! 🎉 See you soon.": the emoji closes the sentence before it.
+            after = _skip_space(text, emoji_end, end)
+            if after >= end:
+                continue
+            if after > emoji_end:
+                stop, follow = emoji_end, after
+        term = match.group()
+        if (_SPACED_FOUR.fullmatch(term) and match.start() > 0 and not text[match.start() - 1].isspace()
+                and _plausible_start(text, follow, end) and text[follow] not in ".!?…"):
+            # "compounds. . . . The practice": a full stop, then an ellipsis opening the next sentence.
+            cuts[match.start() + 1] = match.start() + 2
+            continue
+        if _ends_sentence(text, match.start(), term, closed, follow, end, rules):
             cuts[stop] = follow
+    for a, _ in markers:
+        if a > start:
+            stop = _trim(text, start, a)[1]
+            if stop > start:
+                cuts.setdefault(stop, a)
     _line_cuts(text, start, end, cuts, rules)
     spans, pos = [], start
     for stop in sorted(cuts):
@@ -203,13 +251,59 @@ def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tupl
     return spans
 
 
+def _emoji_run(text: str, pos: int, end: int) -> int:
+    """End of a run of emoji (symbols, their modifiers and joiners) starting at ``pos``."""
+    # Emoji live from U+2600 (weather, dingbats) and U+1F000 on; "©", "°" and "`" are not emoji.
+    while pos < end and ((ord(text[pos]) >= 0x2600 and unicodedata.category(text[pos]) in ("So", "Sk"))
+                         or text[pos] in "\u200d\ufe0f"):
+        pos += 1
+    return pos
+
+
+def _inline_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The markers of a list run into one paragraph ("1. The first item 2. The second item",
+    "a. ... b. ...", "1) ... 2) ..."): numbered in sequence, the first at the start of the paragraph,
+    of a line or after a colon. Each marker starts an item; its dot ends nothing."""
+    found: list[tuple[int, int]] = []
+    chain: list[tuple[int, int]] = []
+    last: tuple[str, int, str] | None = None  # kind, value, delimiter of the chain's last marker
+    for match in _INLINE_MARKER.finditer(text, start, end):
+        label, delim = match.group("label"), match.group("delim")
+        kind, value = ("n", int(label)) if label.isdigit() else ("a", ord(label) - ord("a") + 1)
+        at_line_start = match.start() == start or _at_line_start(text, match.start())
+        after = _skip_space(text, match.end(), end)
+        # An item starts like a sentence; lower-case only on a line of its own ("a) the ambassadors").
+        item_starts = _plausible_start(text, after, end) or (text[after].islower() and at_line_start)
+        if last and (kind, value - 1, delim) == last and item_starts:
+            chain.append((match.start(), match.end()))
+            last = (kind, value, delim)
+            continue
+        if len(chain) > 1:
+            found.extend(chain)
+        chain, last = [], None
+        after_colon = text[start:match.start()].rstrip(" \t\u00a0").endswith(":")
+        if at_line_start or (after_colon and value == 1):
+            chain, last = [(match.start(), match.end())], (kind, value, delim)
+    if len(chain) > 1:
+        found.extend(chain)
+    return found
+
+
 def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: int, end: int, rules: Rules) -> bool:
     """Does the terminator ``term`` at ``term_start`` end a sentence whose successor starts at ``follow``?"""
     nxt = text[follow]
     word = _next_word(text, follow, end)
+    if nxt in ".!?" and not (follow + 1 < end and text[follow + 1].isalnum()):
+        return False  # no sentence starts with a full stop or a mark: "Fig. ??", "! ! !"
+    if nxt == "(" and _citation_follows(text, follow, end):
+        return False  # "... stairways [...]" (Smith 55).  A reference closes the sentence before it.
     if term[0] in "!?" or term[-1] in "!?":
         if not _plausible_start(text, follow, end):
             return False
+        inside, last = _in_name(text, term_start, rules)
+        if inside:
+            # "Yahoo! Research", "Choir! Choir! Choir!": a name goes on, unless a usual opener follows.
+            return last and (nxt in _OPENERS or _opener(word, rules)) and not closed
         # "Why now?" Smith asked.  /  "Really?!" said the minister.  The attribution goes on.
         return not (closed and _attribution_follows(text, follow, end, rules))
     if "…" in term or ".." in term or ". ." in term:
@@ -227,25 +321,145 @@ def _ends_sentence(text: str, term_start: int, term: str, closed: bool, follow: 
     if closed:
         # The period sits inside quotes or brackets: the writer closed the sentence there.
         return _plausible_start(text, follow, end)
-    if core in rules.titles:
+    start = term_start - len(token)
+    kind = _kind(core, text, start, rules)
+    if kind in ("title", "inner"):
         return False
-    if core in rules.numbered:
+    if kind == "number":
+        # "No. 5", "no. 5", "Rs. 1000", "N°. 1026", "ext. 5": before a number the abbreviation goes on.
         return not nxt.isdigit() and _plausible_start(text, follow, end)
-    if core in rules.general:
-        if nxt in _OPENERS or word in rules.starters:
-            return True
-        if word in rules.general and text.startswith(".", follow + len(word)):
-            return False  # one abbreviation after another: "Holdings Ltd. Co., ..."
-        # "D.C. Thousands attended" ends; "D.C. Mayor", "8 p.m. Saturday", "p.m. EDT" go on.
-        head = word.split("-", 1)[0]  # "U.N. Secretary-General"
-        return (nxt.isupper() and not _is_initial(text, follow, end) and head not in rules.name_words
-                and head not in rules.titles and not (len(word) > 1 and word.isupper()))
-    if core in rules.prefixes or _DOTTED.fullmatch(core):
+    if nxt == "(" and kind in ("general", "time", "prefix"):
+        # "Acme Co. (NYSE: ACM)", "2 p.m. (1400 GMT)": the bracket qualifies the abbreviation,
+        # unless it holds a sentence of its own ("(It closed.)").
+        return _bracket_is_sentence(text, follow, end)
+    if kind == "time":
+        if nxt.isupper() and (word in rules.titles or word.upper() in rules.titles) and text.startswith(".", follow + len(word)):
+            # "He left at 6 P.M. Mr. Smith then ..." ends; "At 5 a.m. Mr. Smith went ..." opens a sentence.
+            return not _introductory(text, start)
+        return _general_ends(text, follow, end, word, rules, token_start=start)
+    if kind == "general":
+        return _general_ends(text, follow, end, word, rules, token_start=start)
+    if kind == "prefix":
         return nxt in _OPENERS or (word in rules.starters and not _is_initial(text, follow, end))
     if len(core) == 1 and core.isupper():
         # An initial ("John F. Kennedy"), unless a usual opener follows ("Plan B. The ...").
         return word in rules.starters and not _is_initial(text, follow, end)
     return _plausible_start(text, follow, end)
+
+
+def _kind(core: str, text: str, start: int, rules: Rules) -> str | None:
+    """Which list the word before a period belongs to. Lists are case-sensitive, but a word
+    capitalised at a sentence start ("Approx. 50", "E.g.") is also looked up in lower case.
+    "St." and "Dr." after a name are a street ("Downing St.", "Mulholland Dr."), not a title."""
+    if core in rules.streets and _after_a_name(text, start, rules):
+        return "general"
+    # Not for a single letter: "John P. Smith" is an initial, not "p. 5".
+    for form in (core, core.lower()) if len(core) > 1 else (core,):
+        if form in rules.titles:
+            return "title"
+        if form in rules.inner:
+            return "inner"
+        if form in rules.numbered:
+            return "number"
+        if form in rules.times:
+            return "time"
+        if form in rules.general:
+            return "general"
+        if form in rules.prefixes:
+            return "prefix"
+    if core.endswith(("°", "º")):
+        return "number"
+    if _DOTTED.fullmatch(core):
+        return "prefix"
+    return None
+
+
+def _after_a_name(text: str, start: int, rules: Rules) -> bool:
+    """Is the word before ``start`` a capitalised name (not a title, nor a sentence opener)?"""
+    pos = start
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    if re.search(r"[.!?…:;,][\"'”’)\]]*$", _token_before(text, pos)):
+        return False  # "... Space Studies. Dr. Hansen": a sentence (or a list) starts with the title
+    before = _word_before(text, start)
+    if not before[:1].isupper() or before in rules.titles or before in rules.name_words:
+        return False
+    return pos - len(before) > 0 and not re.search(r"[.!?]\W*\s*$", text[:pos - len(before)])
+
+
+def _general_ends(text: str, follow: int, end: int, word: str, rules: Rules, token_start: int) -> bool:
+    """After an abbreviation that may end a sentence ("Inc.", "D.C.", "p.m.")."""
+    nxt = text[follow]
+    if nxt in _OPENERS or word in rules.starters:
+        return True
+    if word in rules.general and text.startswith(".", follow + len(word)):
+        return False  # one abbreviation after another: "Holdings Ltd. Co., ..."
+    # "D.C. Thousands attended" ends; "D.C. Mayor", "8 p.m. Saturday", "p.m. EDT" go on.
+    head = re.sub(r"['’]s$", "", word.split("-", 1)[0])  # "U.N. Secretary-General", "the U.S. Army's"
+    if not nxt.isupper() or _is_initial(text, follow, end) or head in rules.name_words or head in rules.titles \
+            or (len(word) > 1 and word.isupper()):
+        return False
+    # "the U.K. Panel on Climate Change", "its U.S. Winter Olympics team": after a determiner the
+    # abbreviation modifies the name that follows, when that name runs on ("the U.K. Officials
+    # from both sides" does not: a sentence starts there).
+    # Without a determiner, a longer run of capitalised words is a name too: "Last week, U.S.
+    # Consumer Product Safety Commission (CPSC) held ...".
+    if _word_before(text, token_start).lower() in _DETERMINERS:
+        return not _name_runs_on(text, follow, end, word)
+    return not _name_runs_on(text, follow, end, word, words=2)
+
+
+def _name_runs_on(text: str, follow: int, end: int, word: str, words: int = 1) -> bool:
+    """Is the capitalised ``word`` at ``follow`` followed by ``words`` more capitalised words, perhaps
+    after a joining "of", "on", "for", "and" ("Panel on Climate Change", "Winter Olympics")?"""
+    rest = text[follow + len(word):min(end, follow + len(word) + 80)].split()[:words + 1]
+    if rest and rest[0] in ("of", "on", "for", "and", "&"):
+        rest = rest[1:]
+    rest = rest[:words]
+    return len(rest) == words and all(w[:1].isupper() and w.strip(".,;:") == w and w not in _NAME_LIKE_STARTERS
+                                      for w in rest)
+
+
+def _opener(word: str, rules: Rules) -> bool:
+    return word in rules.starters and word not in _NAME_LIKE_STARTERS
+
+
+def _word_before(text: str, pos: int) -> str:
+    end = pos
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return _token_before(text, end).strip(_OPENERS + ",;:")
+
+
+def _introductory(text: str, pos: int) -> bool:
+    """Is text before ``pos`` (back to the last sentence end) a short opening phrase with no verb,
+    "At 5", "By 8:30"? Then a time abbreviation there cannot end the sentence."""
+    head = text[max(0, pos - 40):pos]
+    head = re.split(r"[.!?…][\"'”’)\]]*\s+|\n", head)[-1].split()
+    return 0 < len(head) <= 3 and head[0].lower() in _INTRO_PREPOSITIONS
+
+
+def _in_name(text: str, term_start: int, rules: Rules) -> tuple[bool, bool]:
+    """Is the ! or ? at ``term_start`` part of a listed name, and is it the name's last character?"""
+    for name in rules.names:
+        for i, char in enumerate(name):
+            if char in "!?" and text.startswith(name, term_start - i) and (
+                    term_start - i == 0 or not text[term_start - i - 1].isalnum()):
+                return True, i == len(name) - 1
+    return False, False
+
+
+def _citation_follows(text: str, pos: int, end: int) -> bool:
+    """A short bracket directly followed by the sentence's own terminator: "(Smith 55)."."""
+    close = text.find(")", pos, min(end, pos + 80))
+    return close != -1 and "(" not in text[pos + 1:close] and text[close - 1] not in ".!?…" \
+        and text.startswith((".", "!", "?"), close + 1)
+
+
+def _bracket_is_sentence(text: str, pos: int, end: int) -> bool:
+    """Does the bracket at ``pos`` hold a sentence of its own: "(It had been Initrode.)"?"""
+    close = text.find(")", pos, end)
+    return close != -1 and text[close - 1] in ".!?…" and text[pos + 1:pos + 2].isupper()
 
 
 def _token_before(text: str, pos: int) -> str:
@@ -277,7 +491,10 @@ def _plausible_start(text: str, pos: int, end: int) -> bool:
         return True
     if char.islower():
         word = _WORD.match(text, pos, end)
-        return bool(word) and any(c.isupper() for c in word.group()[1:])
+        if word and any(c.isupper() for c in word.group()[1:]):
+            return True
+        # A domain name opens a sentence lower-case: "example.com said ...".
+        return bool(_DOMAIN.match(text, pos, end))
     return not char.isalnum()
 
 

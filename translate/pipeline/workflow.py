@@ -197,7 +197,8 @@ def run_articles(
             except OSError as exc:
                 result.error = f"{result.pair_file}: cannot be written ({exc.strerror or exc}). The previous file is unchanged."
             else:
-                result.warning = sync_memory(article, tm)
+                notes = [*article.warnings, sync_memory(article, tm)]
+                result.warning = " ".join(note for note in notes if note) or None
             if on_article:
                 on_article(result)
     finally:

@@ -30,6 +30,8 @@ def command(article: Path) -> None:
         for seg in block.segments:
             shown = render(seg.source, seg.codes) if seg.codes else seg.source
             click.echo(f"  {seg.id}  {shown}")
+    for warning in doc.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for dropped in doc.dropped:
         where = f"line {dropped.line}: " if dropped.line else ""
         click.echo(f"[left out] {where}{dropped.reason}: {dropped.text}")
