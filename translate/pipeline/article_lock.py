@@ -20,9 +20,11 @@ def acquire_article_lock(workdir: Path, slug: str):
     """
     import filelock
 
+    from translate.core.fsio import file_lock
+
     Path(workdir).mkdir(parents=True, exist_ok=True)
     path = lock_path(workdir, slug)
-    lock = filelock.FileLock(str(path), timeout=0)
+    lock = file_lock(path, timeout=0)
     try:
         lock.acquire()
     except filelock.Timeout:

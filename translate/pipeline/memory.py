@@ -19,6 +19,7 @@ the threshold, not a heuristic.
 from __future__ import annotations
 
 import math
+import os
 import re
 import sqlite3
 from contextlib import contextmanager
@@ -28,7 +29,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from translate.core.article import ORIGIN_TM_EXACT, Article, Candidate, Segment
-from translate.core.errors import MemoryStoreError
+from translate.core.errors import MemoryStoreError, WriteRefused
+from translate.core.fsio import check_write_target, default_mode
 
 MEMORY_NAME = "memory.sqlite"
 DEFAULT_THRESHOLD = 75.0
@@ -138,6 +140,18 @@ class TranslationMemory:
             raise MemoryStoreError(f"{path}: no translation memory here. Run `translate tm rebuild` to create it.")
         if path.is_dir():
             raise MemoryStoreError(f"{path}: is a directory, not a translation memory file.")
+        # The write rule every file follows (translate/core/fsio.py): SQLite writes in place, so
+        # a linked memory would be written through to whatever the link points at.
+        if path.is_symlink():
+            raise MemoryStoreError(f"{path}: is a symbolic link (to {os.readlink(path)}); the translation memory is "
+                                   "never written through a link. Set `memory = \"...\"` in translate.toml (or "
+                                   "--memory) to the real file instead.")
+        new = not path.exists()
+        if create and not new:
+            try:
+                check_write_target(path)
+            except WriteRefused as exc:
+                raise MemoryStoreError(str(exc)) from None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
@@ -154,6 +168,8 @@ class TranslationMemory:
             if not tables:
                 conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                if new:  # SQLite creates 0644 whatever the umask: the one rule says umask-derived
+                    os.chmod(path, default_mode())
             elif not {"tokens", "token_df"} <= tables:
                 tm._add_token_index()
         return tm

@@ -212,6 +212,8 @@ def run_articles(
                 write_pair_file(result.pair_file, article, stamp)
             except OSError as exc:
                 result.error = f"{result.pair_file}: cannot be written ({exc.strerror or exc}). The previous file is unchanged."
+            except TranslateError as exc:  # a link or a read-only file (translate/core/fsio.py)
+                result.error = str(exc)
             else:
                 result.warning = sync_memory(article, tm)
             if on_article:
