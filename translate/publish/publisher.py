@@ -218,9 +218,23 @@ def block_runs(block: Block, fmt: str = "text") -> list[Run]:
     gaps = block.gaps()
     runs: list[Run] = [gaps[0]]
     for i, seg in enumerate(block.segments):
-        runs.extend(inline_runs(seg.target or "", getattr(seg, "target_codes", None) or [], fmt))
+        runs.extend(inline_runs(seg.target or "", source_markup(seg), fmt))
         runs.append(gaps[i + 1])
     return runs
+
+
+def source_markup(seg) -> list:
+    """The target's inline codes with the markup of the source's codes of the same id: markup
+    in a target is never trusted, and a code the source lacks is dropped (its text stays)."""
+    from dataclasses import replace
+
+    known = {code.id: code for code in getattr(seg, "codes", None) or []}
+    out = []
+    for code in getattr(seg, "target_codes", None) or []:
+        ours = known.get(code.id)
+        if ours is not None and ours.kind == code.kind:
+            out.append(replace(code, data=ours.data, data_end=ours.data_end, type=ours.type, equiv=ours.equiv))
+    return out
 
 
 def lost_codes(article: Article) -> list[str]:
