@@ -10,7 +10,8 @@ Each round:
    drawn over the whole length of an uninterrupted run (model loading, MT, writing);
 3. checks: every pair file is byte for byte the previous version or a new one that parses and
    is schema-valid XLIFF 2.1 (translate.formats.schemas.validate_xliff21); no pair file disappeared; every
-   post-edit made so far is still there (target and state); the memory database passes
+   post-edit made so far is still there (target and state; or, where its English sentence
+   changed since, in the history of a segment still there); the memory database passes
    PRAGMA integrity_check and opens;
 4. sometimes a translator post-edits a pair file (targets changed, state reviewed/final, subState
    dropped, as a CAT tool saves it), which later rounds must never lose.
@@ -147,10 +148,11 @@ def check(load: Workload, before: dict[str, bytes]) -> tuple[list[str], dict[str
         article = articles.get(slug)
         seg = next((s for s in article.segments if s.id == seg_id), None) if article else None
         if seg is None:
-            # The source sentence may have been edited since: its human text must survive as a note.
-            kept = article and any(target in n for s in article.segments for n in s.notes)
+            # The source sentence may have been edited since: its human text must survive in the
+            # history of a segment still there (translate/pipeline/history.py).
+            kept = article and any(c.target == target for s in article.segments for c in s.history)
             if not kept:
-                problems.append(f"{slug}/{seg_id}: post-edit lost (segment gone and no note keeps it)")
+                problems.append(f"{slug}/{seg_id}: post-edit lost (segment gone and no history entry keeps it)")
         elif seg.target != target or seg.state != state:
             problems.append(f"{slug}/{seg_id}: post-edit lost: {seg.target!r} ({seg.state}), expected {target!r} ({state})")
     counts["temp_files"] = sum(1 for p in load.work.iterdir() if p.name.endswith(".tmp"))
