@@ -302,14 +302,23 @@ def main() -> int:
             if kind == "run":
                 return translate_cmd("run", *common, *map(str, load.paths))
             if kind == "pair import":
-                from translate.formats.xliff import read_pair_file, write_pair_file
+                from lxml import etree
 
-                article, stamp = read_pair_file(target)
+                from translate.formats.xliff import XLIFF, read_pair_file
+
+                article, _ = read_pair_file(target)
                 seg = rng.choice([s for s in article.segments if s.target is not None])
-                seg.target, seg.state, seg.origin = f"Import concurrent {i}", "reviewed", "human"
-                edited = (slug, seg.id, seg.target, seg.state)
+                edited = (slug, seg.id, f"Import concurrent {i}", "reviewed")
                 incoming = base / f"incoming-{i}.xlf"
-                write_pair_file(incoming, article, stamp)
+                # Edited as a CAT tool saves it: the target and state change, the segment's
+                # recorded revision (what the import checks it was based on) stays.
+                tree = etree.parse(str(target))
+                for el in tree.getroot().iter(f"{{{XLIFF}}}segment"):
+                    if el.get("id") == seg.id:
+                        el.find(f"{{{XLIFF}}}target").text = edited[2]
+                        el.set("state", edited[3])
+                        el.attrib.pop("subState", None)
+                tree.write(str(incoming), xml_declaration=True, encoding="UTF-8")
                 return translate_cmd("pair", "import", str(incoming), "--workdir", str(load.work), "--by", "kill-loop")
             return translate_cmd("review", "approve", slug, "--workdir", str(load.work), "--by", "kill-loop")
 

@@ -175,7 +175,7 @@ def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
         problems.append(f"unit(s) missing from the file: {_named(missing)}")
     unknown_codes = [u.id for u in incoming.units if u.id in ours and not _codes_of_source(u.target_codes, ours[u.id])]
     if unknown_codes:
-        problems.append(f"inline codes in the target that are not the source's (an id the source lacks, or other "
+        problems.append(f"inline codes in the target that the source does not have (an id it lacks, or other "
                         f"markup under a source code's id), in unit(s) {_named(unknown_codes)}")
     source_markup = [u.id for u in incoming.units if u.id in ours and u.source_codes is not None
                      and _code_keys(u.source_codes) != _code_keys(ours[u.id].codes)]
