@@ -207,7 +207,9 @@ def wait_until_locked(lock_file: Path, proc: subprocess.Popen, timeout: float) -
 
 
 def clean_refusal(output: str) -> bool:
-    return "Traceback" not in output and "Error:" in output
+    # `batch` reports each article it could not take as a "Failed: <file>: <reason>" line (its
+    # summary's format) rather than one "Error:" line; both are clean refusals.
+    return "Traceback" not in output and ("Error:" in output or "\nFailed: " in "\n" + output)
 
 
 def main() -> int:
