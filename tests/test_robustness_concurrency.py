@@ -110,8 +110,11 @@ def test_pair_import_and_approve_during_a_run_refuse_then_succeed(corpus, tmp_pa
     pair = work / "alpha.xlf"
     incoming = tmp_path / "incoming" / "alpha.xlf"
     incoming.parent.mkdir()
-    incoming.write_bytes(pair.read_bytes())
-    seg_id, text = _edit(incoming, "Traduction relue par un humain.")
+    # Edited as a CAT tool saves it (issue 12: the copy keeps the revision it was exported with).
+    from cattool import edit_xliff21
+
+    seg_id, text = read_pair_file(pair)[0].segments[0].id, "Traduction relue par un humain."
+    edit_xliff21(pair, incoming, {seg_id: (text, "reviewed")})
     # The run has MT to do (a changed article), and holds every article's lock while it does.
     corpus[1].write_text(ARTICLES["beta"] + "\nA new sentence arrives. It needs MT.\n")
 
