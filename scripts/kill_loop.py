@@ -10,7 +10,8 @@ Each round:
    drawn over the whole length of an uninterrupted run (model loading, MT, writing);
 3. checks: every pair file is byte for byte the previous version or a new one that parses and
    is schema-valid XLIFF 2.1 (translate.formats.schemas.validate_xliff21); no pair file disappeared; every
-   post-edit made so far is still there (target and state); the memory database passes
+   post-edit made so far is still there (target and state; or, where its English sentence
+   changed since, in the history of a segment still there); the memory database passes
    PRAGMA integrity_check and opens;
 4. sometimes a translator post-edits a pair file (targets changed, state reviewed/final, subState
    dropped, as a CAT tool saves it), which later rounds must never lose.
@@ -147,10 +148,11 @@ def check(load: Workload, before: dict[str, bytes]) -> tuple[list[str], dict[str
         article = articles.get(slug)
         seg = next((s for s in article.segments if s.id == seg_id), None) if article else None
         if seg is None:
-            # The source sentence may have been edited since: its human text must survive as a note.
-            kept = article and any(target in n for s in article.segments for n in s.notes)
+            # The source sentence may have been edited since: its human text must survive in the
+            # history of a segment still there (translate/pipeline/history.py).
+            kept = article and any(c.target == target for s in article.segments for c in s.history)
             if not kept:
-                problems.append(f"{slug}/{seg_id}: post-edit lost (segment gone and no note keeps it)")
+                problems.append(f"{slug}/{seg_id}: post-edit lost (segment gone and no history entry keeps it)")
         elif seg.target != target or seg.state != state:
             problems.append(f"{slug}/{seg_id}: post-edit lost: {seg.target!r} ({seg.state}), expected {target!r} ({state})")
     counts["temp_files"] = sum(1 for p in load.work.iterdir() if p.name.endswith(".tmp"))
@@ -205,7 +207,9 @@ def wait_until_locked(lock_file: Path, proc: subprocess.Popen, timeout: float) -
 
 
 def clean_refusal(output: str) -> bool:
-    return "Traceback" not in output and "Error:" in output
+    # `batch` reports each article it could not take as a "Failed: <file>: <reason>" line (its
+    # summary's format) rather than one "Error:" line; both are clean refusals.
+    return "Traceback" not in output and ("Error:" in output or "\nFailed: " in "\n" + output)
 
 
 def main() -> int:
@@ -300,14 +304,23 @@ def main() -> int:
             if kind == "run":
                 return translate_cmd("run", *common, *map(str, load.paths))
             if kind == "pair import":
-                from translate.formats.xliff import read_pair_file, write_pair_file
+                from lxml import etree
 
-                article, stamp = read_pair_file(target)
+                from translate.formats.xliff import XLIFF, read_pair_file
+
+                article, _ = read_pair_file(target)
                 seg = rng.choice([s for s in article.segments if s.target is not None])
-                seg.target, seg.state, seg.origin = f"Import concurrent {i}", "reviewed", "human"
-                edited = (slug, seg.id, seg.target, seg.state)
+                edited = (slug, seg.id, f"Import concurrent {i}", "reviewed")
                 incoming = base / f"incoming-{i}.xlf"
-                write_pair_file(incoming, article, stamp)
+                # Edited as a CAT tool saves it: the target and state change, the segment's
+                # recorded revision (what the import checks it was based on) stays.
+                tree = etree.parse(str(target))
+                for el in tree.getroot().iter(f"{{{XLIFF}}}segment"):
+                    if el.get("id") == seg.id:
+                        el.find(f"{{{XLIFF}}}target").text = edited[2]
+                        el.set("state", edited[3])
+                        el.attrib.pop("subState", None)
+                tree.write(str(incoming), xml_declaration=True, encoding="UTF-8")
                 return translate_cmd("pair", "import", str(incoming), "--workdir", str(load.work), "--by", "kill-loop")
             return translate_cmd("review", "approve", slug, "--workdir", str(load.work), "--by", "kill-loop")
 

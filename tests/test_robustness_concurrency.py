@@ -110,8 +110,11 @@ def test_pair_import_and_approve_during_a_run_refuse_then_succeed(corpus, tmp_pa
     pair = work / "alpha.xlf"
     incoming = tmp_path / "incoming" / "alpha.xlf"
     incoming.parent.mkdir()
-    incoming.write_bytes(pair.read_bytes())
-    seg_id, text = _edit(incoming, "Traduction relue par un humain.")
+    # Edited as a CAT tool saves it (issue 12: the copy keeps the revision it was exported with).
+    from cattool import edit_xliff21
+
+    seg_id, text = read_pair_file(pair)[0].segments[0].id, "Traduction relue par un humain."
+    edit_xliff21(pair, incoming, {seg_id: (text, "reviewed")})
     # The run has MT to do (a changed article), and holds every article's lock while it does.
     corpus[1].write_text(ARTICLES["beta"] + "\nA new sentence arrives. It needs MT.\n")
 
@@ -162,17 +165,16 @@ def test_two_imports_at_once_are_serialised(corpus, tmp_path):
 
     work = tmp_path / "work"
     run_articles(corpus, QuickEngine(), work)
+    from cattool import edit_xliff21
+
     copies = []
+    base, _ = read_pair_file(work / "alpha.xlf")
     for i in range(6):
+        # Edited as a CAT tool does (issue 12: each copy keeps the revisions it was exported with).
         copy = tmp_path / f"copy{i}" / "alpha.xlf"
         copy.parent.mkdir()
-        copy.write_bytes((work / "alpha.xlf").read_bytes())
-        from translate.formats.xliff import write_pair_file
-
-        article, stamp = read_pair_file(copy)
-        for seg in article.segments:
-            seg.target, seg.state, seg.origin = f"Version {i}: {seg.source}", "reviewed", "human"
-        write_pair_file(copy, article, stamp)
+        edit_xliff21(work / "alpha.xlf", copy, {seg.id: (f"Version {i}: {seg.source}", "reviewed")
+                                                for seg in base.segments})
         copies.append(copy)
     outcomes: list[str] = []
     barrier = threading.Barrier(len(copies))
@@ -183,7 +185,9 @@ def test_two_imports_at_once_are_serialised(corpus, tmp_path):
             import_pair_file(copy, work)
             outcomes.append("ok")
         except TranslateError as exc:
-            assert "lock" in str(exc).lower(), exc
+            # Refused while another import holds the lock, or after it: the same units changed on
+            # top of the revision that import replaced, a conflict (issue 12).
+            assert "lock" in str(exc).lower() or "older revision" in str(exc), exc
             outcomes.append("refused")
 
     threads = [threading.Thread(target=worker, args=(c,)) for c in copies]

@@ -165,7 +165,8 @@ def _victim(tmp_path: Path) -> Path:
     return victim
 
 
-def test_a_symlinked_pair_file_is_replaced_not_written_through(tmp_path):
+def test_a_symlinked_pair_file_is_refused_not_written_through(tmp_path):
+    # Issue 12: one write rule for every file (tests/test_write_rule.py): a link is refused, not replaced.
     from robustness_targets import seed_article
 
     from translate.formats.xliff import write_pair_file
@@ -174,9 +175,10 @@ def test_a_symlinked_pair_file_is_replaced_not_written_through(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     (work / "summit.xlf").symlink_to(victim)
-    write_pair_file(work / "summit.xlf", seed_article())
+    with pytest.raises(TranslateError, match="symbolic link"):
+        write_pair_file(work / "summit.xlf", seed_article())
     assert victim.read_text() == "precious"
-    assert not (work / "summit.xlf").is_symlink()
+    assert (work / "summit.xlf").is_symlink()
 
 
 def test_a_symlinked_lock_file_does_not_touch_its_target(tmp_path):
@@ -194,7 +196,7 @@ def test_a_symlinked_lock_file_does_not_touch_its_target(tmp_path):
     assert victim.read_text() == "precious"
 
 
-def test_a_symlinked_published_page_is_replaced_not_written_through(tmp_path):
+def test_a_symlinked_published_page_is_refused_not_written_through(tmp_path):
     from robustness_targets import xliff21_seed
 
     from translate.publish.publisher import PublishConfig, publish_pair_file
@@ -208,10 +210,11 @@ def test_a_symlinked_published_page_is_replaced_not_written_through(tmp_path):
     manifest = tmp_path / "outside" / "index.json"
     manifest.write_text('{"version": 1, "articles": {}}')
     (tmp_path / "index.json").symlink_to(manifest)
-    publish_pair_file(work / "summit.xlf", PublishConfig(out=out, draft=True, en_url="https://x.example/{slug}"))
+    with pytest.raises(TranslateError, match="symbolic link"):
+        publish_pair_file(work / "summit.xlf", PublishConfig(out=out, draft=True, en_url="https://x.example/{slug}"))
     assert victim.read_text() == "precious"
     assert manifest.read_text() == '{"version": 1, "articles": {}}'
-    assert not (out / "summit.html").is_symlink() and not (tmp_path / "index.json").is_symlink()
+    assert (out / "summit.html").is_symlink() and (tmp_path / "index.json").is_symlink()
 
 
 def test_very_long_and_odd_file_names_give_clear_errors(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -75,6 +76,11 @@ class Candidate:
     kind: str = "tm"
     similarity: float | None = None  # 0-100, source-side similarity
     origin: str = ""  # where it came from: "memory", an article slug, a TMX file...
+    # History entries (kind "previous"): who entered the text and when (None: not recorded), and
+    # why it left the target: replaced, changed, removed, conflict (see translate/pipeline/history.py).
+    by: str | None = None
+    at: str | None = None
+    event: str = ""
 
 
 @dataclass
@@ -97,10 +103,25 @@ class Segment:
     candidates: list[Candidate] = field(default_factory=list)
     approved_by: str | None = None  # who moved the segment to final, and when (ISO 8601 UTC)
     approved_at: str | None = None
+    edited_by: str | None = None  # who entered the current human target, and when (pair import)
+    edited_at: str | None = None
+    recorded_revision: str | None = None  # the revision written in the file this was read from
 
     @property
     def needs_mt(self) -> bool:
         return self.target is None
+
+    @property
+    def revision(self) -> str:
+        """A hash of what a translator can change (target, its codes, state): written on every
+        pair file and export, so an import can tell which revision a unit was based on."""
+        codes = [(c.id, c.kind, c.start, c.end) for c in self.target_codes] if self.target is not None else []
+        return text_hash(json.dumps([self.state, self.target, codes], ensure_ascii=False), 16)
+
+    @property
+    def history(self) -> list["Candidate"]:
+        """Earlier human texts of this segment, oldest first (see translate/pipeline/history.py)."""
+        return [c for c in self.candidates if c.kind == "previous"]
 
 
 @dataclass
@@ -162,6 +183,8 @@ class Article:
     source_sha256: str = ""
     dropped: list[Dropped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the source: "only a caption was extracted"
+    # Which source file owns the slug: its path relative to the workspace (translate/pipeline/slugs.py).
+    source_id: str = ""
 
     @property
     def segments(self) -> list[Segment]:

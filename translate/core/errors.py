@@ -45,3 +45,7 @@ class ArticleBusy(TranslateError):
 
 class MemoryStoreError(TranslateError):
     """The translation memory database is locked, corrupt or cannot be written."""
+
+
+class WriteRefused(TranslateError):
+    """A file the tool would write is a symbolic link, or read-only: written only when told."""

@@ -3,29 +3,82 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from translate.core.errors import InputError
+from translate.core.errors import InputError, WriteRefused
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def default_mode() -> int:
+    """The mode a new file gets: 0666 less the process umask (0644 under umask 022), as any
+    ordinary program creates files. Read from /proc where possible: os.umask() can only be read
+    by setting it, which races with other threads."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def check_write_target(path: Path, *, replace_read_only: bool = False) -> int | None:
+    """The one rule for every file the tool writes (pair files, memory, pages, manifest, locks,
+    exports): never through a symbolic link, never over a read-only file unless told. Returns the
+    mode of the existing file (kept by the write), or None when there is none.
+
+    Raises :class:`WriteRefused` naming the file and what to do.
+    """
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise WriteRefused(f"{path}: is a symbolic link (to {os.readlink(path)}); refusing to write through it. "
+                           "Replace the link with the file itself, or point the setting at the real file.")
+    if stat.S_ISDIR(info.st_mode):
+        raise WriteRefused(f"{path}: is a directory; refusing to replace it with a file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused(f"{path}: is not a regular file; refusing to replace it.")
+    if not replace_read_only and not (info.st_mode & 0o222 and os.access(path, os.W_OK, follow_symlinks=False)):
+        raise WriteRefused(f"{path}: is read-only; refusing to replace it. Make it writable (chmod u+w) "
+                           "if it should change; nothing was written.")
+    return stat.S_IMODE(info.st_mode)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, replace_read_only: bool = False) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     The bytes go to a temporary file in the same directory (same filesystem), are flushed and
-    fsynced, then renamed over the target. On any failure the temporary file is removed.
+    fsynced, then renamed over the target. On any failure the temporary file is removed. The
+    rule of :func:`check_write_target` applies (no symbolic link, no read-only file); the new
+    file keeps the old one's mode, or gets the umask-derived mode of a new file.
     """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+    mode = check_write_target(path, replace_read_only=replace_read_only)
+    try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:  # read-only, full, no permission: name the file the user knows
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), default_mode() if mode is None else mode)  # mkstemp makes 0600
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # Checked again just before the rename: a link or a read-only file put there meanwhile.
+        check_write_target(path, replace_read_only=replace_read_only)
         os.replace(tmp, path)
     except BaseException as exc:
         try:
@@ -39,8 +92,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path, text: str, *, replace_read_only: bool = False) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), replace_read_only=replace_read_only)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -102,3 +155,12 @@ def read_text_file(path: Path, *, what: str = "article", max_bytes: int = MAX_AR
         ) from None
     # One line-ending convention from here on; offsets refer to this normalised text.
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def file_lock(path: Path, *, timeout: float):
+    """A ``filelock.FileLock`` on ``path`` under the same rule as every other write: the lock file
+    is never a symbolic link or a read-only file, and a new one gets the umask-derived mode."""
+    import filelock
+
+    check_write_target(Path(path))
+    return filelock.FileLock(str(path), timeout=timeout, mode=default_mode())

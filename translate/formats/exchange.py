@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from translate.core.article import ORIGIN_HUMAN, STATE_ORDER, Article, Segment, State
+from translate.core.article import ORIGIN_HUMAN, STATE_ORDER, Article, Candidate, Segment, State
 from translate.core.errors import PairFileError, TranslateError
+from translate.core.fsio import check_write_target
 from translate.core.inline import place_codes
 from translate.pipeline.article_lock import article_lock
+from translate.pipeline.history import add_history, entry_from
+from translate.pipeline.merge import is_human
 from translate.formats.tmx import primary_language
 from translate.formats.xliff12 import XLIFF12, UnitIn, article_to_xliff12, read_units12, validate_xliff12
 from translate.formats.schemas import validate_xliff21
@@ -115,7 +118,8 @@ def read_incoming(path: Path) -> Incoming:
             original = root.find(f"{{{XLIFF2}}}file").get("original") or ""
             slug = Path(original).stem.lower() if original else ""
         units = [UnitIn(id=s.id, source=s.source, target=s.target, state=s.state,
-                        origin_kept=s.origin not in (None, ORIGIN_HUMAN), target_codes=list(s.target_codes))
+                        origin_kept=s.origin not in (None, ORIGIN_HUMAN), target_codes=list(s.target_codes),
+                        revision=s.recorded_revision, source_codes=list(s.codes))
                  for s in article.segments]
         lines = {el.get("id"): el.sourceline for el in root.iter(f"{{{XLIFF2}}}segment")}
         for unit in units:
@@ -140,6 +144,9 @@ class ImportReport:
     states: Counter = field(default_factory=Counter)
     memory_entries: int = 0
     warning: str | None = None
+    stale_kept: int = 0  # units of a stale file left alone: the workspace has newer work
+    conflicts: list[str] = field(default_factory=list)  # kept as history (keep_conflicts)
+    history_added: int = 0  # human texts replaced by this import, kept in the history
 
 
 def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
@@ -171,10 +178,17 @@ def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
         problems.append(f"unit(s) not in the article: {_named(foreign)}")
     if missing:
         problems.append(f"unit(s) missing from the file: {_named(missing)}")
-    unknown_codes = [u.id for u in incoming.units if u.id in ours and u.target_codes
-                     and any(not c.data and c.id not in {k.id for k in ours[u.id].codes} for c in u.target_codes)]
+    unknown_codes = [u.id for u in incoming.units if u.id in ours and not _codes_of_source(u.target_codes, ours[u.id])]
     if unknown_codes:
-        problems.append(f"inline codes in the target that the source does not have, in unit(s) {_named(unknown_codes)}")
+        problems.append(f"inline codes in the target that the source does not have (an id it lacks, or other "
+                        f"markup under a source code's id), in unit(s) {_named(unknown_codes)}")
+    source_markup = [u.id for u in incoming.units if u.id in ours and u.source_codes is not None
+                     and _code_keys(u.source_codes) != _code_keys(ours[u.id].codes)]
+    if source_markup:
+        problems.append(f"source markup (inline codes or their original data) altered in unit(s) {_named(source_markup)}")
+    oversize = [u.id for u in incoming.units if u.target is not None and len(u.target) > MAX_TARGET_CHARS]
+    if oversize:
+        problems.append(f"target over the {MAX_TARGET_CHARS:,}-character limit in unit(s) {_named(oversize)}")
     empty_final = [u.id for u in incoming.units
                    if STATE_ORDER.get(u.state, 0) >= STATE_ORDER[State.REVIEWED] and not (u.target or "").strip()]
     if empty_final:
@@ -184,30 +198,118 @@ def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
                             + ". Re-export the article with `translate pair export` and edit targets only.")
 
 
+# A sentence's French is a few hundred characters; a target this long is a mistake or an attack
+# (it would also make the review diff slow), so an import refuses it.
+MAX_TARGET_CHARS = 10_000
+
+
+def _code_keys(codes) -> list[tuple]:
+    return sorted((c.id, c.kind, c.start, c.end, c.data, c.data_end) for c in codes or [])
+
+
+def _codes_of_source(target_codes, seg: Segment) -> bool:
+    """Every target code is one of the source's: same id, same kind, and the same original data
+    when the file brings any (XLIFF 1.2 brings none: the markup is taken from the source)."""
+    known = {code.id: code for code in seg.codes}
+    for code in target_codes or []:
+        ours = known.get(code.id)
+        if ours is None or ours.kind != code.kind:
+            return False
+        if code.data and (code.data != ours.data or (code.kind == "pc" and code.data_end != ours.data_end)):
+            return False
+    return True
+
+
 def _markup_from_source(unit, seg) -> None:
-    """XLIFF 1.2 codes (``<g>``/``<x/>``) come back by id only: their markup is that of the
+    """Markup from a returned file is never trusted: every target code takes the markup of the
     source's code with the same id (:func:`check_incoming` refused ids the source lacks)."""
     known = {code.id: code for code in seg.codes}
     for code in unit.target_codes:
         ours = known.get(code.id)
-        if not code.data and ours is not None:
+        if ours is not None:
             code.data, code.data_end, code.type, code.equiv = ours.data, ours.data_end, ours.type, ours.equiv
 
 
-def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = None) -> tuple[int, int]:
-    """Targets and states from ``incoming`` into ``current`` (already checked). Returns changes."""
+def _unit_revision(unit: UnitIn, seg: Segment) -> str:
+    """The revision the returned unit would have in our pair file (what the tool made of it)."""
+    probe = Segment(id=seg.id, source=seg.source, target=unit.target, state=unit.state,
+                    target_codes=list(unit.target_codes) if unit.target_codes is not None else list(seg.target_codes))
+    if unit.target is None:
+        probe.state = "initial"
+    elif unit.target_codes is None and seg.codes and unit.target != seg.target:
+        probe.target_codes, _ = place_codes(seg.source, seg.codes, unit.target)
+    return probe.revision
+
+
+def _short(text: str | None, limit: int = 160) -> str:
+    if text is None:
+        return "(no target)"
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+@dataclass
+class Conflict:
+    unit: UnitIn
+    seg: Segment
+
+    def line(self) -> str:
+        who = self.seg.edited_by or self.seg.approved_by
+        by = f", by {who}" if who else ""
+        return (f"unit {self.seg.id}: the workspace has {_short(self.seg.target)} ({self.seg.state}{by}); "
+                f"this file, based on an older revision, has {_short(self.unit.target)} ({self.unit.state})")
+
+
+def find_conflicts(incoming: Incoming, current: Article) -> tuple[list[Conflict], set[str]]:
+    """Units based on an older revision than the workspace's: (conflicts, stale unchanged ids).
+
+    A unit whose recorded revision is not the workspace's current one is *stale*. When the file
+    left it as exported, the newer workspace text stays (never overwritten, never un-approved).
+    When the file changed it too, and not into what the workspace already has, it is a conflict.
+    A unit without a recorded revision (a file exported before revisions) counts as current.
+    """
+    ours = {s.id: s for s in current.segments}
+    conflicts: list[Conflict] = []
+    stale: set[str] = set()
+    for unit in incoming.units:
+        seg = ours.get(unit.id)
+        if seg is None or unit.revision is None or unit.revision == seg.revision:
+            continue
+        arrived = _unit_revision(unit, seg)
+        if unit.target is None or arrived == unit.revision:
+            stale.add(unit.id)  # untouched since export: the workspace's newer work stays
+        elif arrived != seg.revision and not (unit.target == seg.target and unit.state == seg.state):
+            conflicts.append(Conflict(unit, seg))
+        else:
+            stale.add(unit.id)  # the same change on both sides
+    return conflicts, stale
+
+
+def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = None,
+                   skip: set[str] = frozenset(), report: ImportReport | None = None) -> tuple[int, int]:
+    """Targets and states from ``incoming`` into ``current`` (already checked). Returns changes.
+
+    Units in ``skip`` (stale or conflicting) are left as they are. A human text that a changed
+    target replaces goes to the segment's history (translate/pipeline/history.py).
+    """
     ours = {s.id: s for s in current.segments}
     targets = states = 0
     when = now_iso()
+    who = by or current_user()
     for unit in incoming.units:
         seg = ours[unit.id]
-        if unit.target is None:
+        if unit.target is None or unit.id in skip:
             continue  # a tool that sent no target leaves the segment as it was
         if unit.target_codes is not None:
             _markup_from_source(unit, seg)
         if unit.target != seg.target:
+            if is_human(seg) and seg.target and seg.target.strip():
+                added = add_history(seg, entry_from(seg, "replaced"))
+                if report is not None:
+                    report.history_added += added
             seg.target = unit.target
             seg.origin = ORIGIN_HUMAN
+            seg.edited_by, seg.edited_at = who, when
             targets += 1
             if unit.target_codes is not None:
                 seg.target_codes = list(unit.target_codes)
@@ -220,9 +322,27 @@ def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = Non
     return targets, states
 
 
+def keep_conflicts(conflicts: list[Conflict], *, by: str | None = None) -> int:
+    """Each conflicting text into its segment's history (event ``conflict``), the workspace's
+    text staying the target. Returns how many were added."""
+    when, who = now_iso(), by or current_user()
+    added = 0
+    for item in conflicts:
+        if item.unit.target and item.unit.target.strip():
+            added += add_history(item.seg, Candidate(source=item.seg.source, target=item.unit.target, kind="previous",
+                                                     origin=f"import:{item.seg.id}", by=who, at=when, event="conflict"))
+    return added
+
+
 def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, by: str | None = None,
-                     memory: Path | None = None) -> ImportReport:
-    """Take back a file edited in a CAT tool into the article's pair file; all or nothing."""
+                     memory: Path | None = None, keep_conflicts_as_history: bool = False) -> ImportReport:
+    """Take back a file edited in a CAT tool into the article's pair file; all or nothing.
+
+    Units the file left as exported while the workspace moved on are left alone. A unit the file
+    changed on top of an older revision is a conflict: the import is refused, both texts shown;
+    with ``keep_conflicts_as_history`` the rest is imported and each conflicting text is kept in
+    its segment's history instead, with a warning.
+    """
 
     path, workdir = Path(path), Path(workdir)
     incoming = read_incoming(path)
@@ -241,10 +361,26 @@ def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, b
         if current.slug and current.slug != slug:
             raise PairFileError(f"{pair}: holds article {current.slug!r}, not {slug!r}.")
         check_incoming(incoming, current, str(path))
+        conflicts, stale = find_conflicts(incoming, current)
+        if conflicts and not keep_conflicts_as_history:
+            lines = [c.line() for c in conflicts]
+            shown = "\n  ".join(lines[:_SHOW]) + (f"\n  (and {len(lines) - _SHOW} more)" if len(lines) > _SHOW else "")
+            raise PairFileError(
+                f"{path}: refused, nothing was imported: {len(conflicts)} unit(s) were changed in this file on top of "
+                f"an older revision, and the workspace has newer work on them:\n  {shown}\n"
+                f"Export the article again (`translate pair export {slug}`), carry these edits over and import that "
+                "file; or import with --keep-conflicts to take the rest and keep these texts in the segments' history.")
+        check_write_target(pair)  # a link or a read-only pair file: refused before the memory opens
         tm = TranslationMemory.open(memory or default_memory_path(workdir))  # fails before any write
         try:
             report = ImportReport(slug=slug, pair_file=pair, version=incoming.version, units=len(incoming.units))
-            report.changed_targets, report.changed_states = apply_incoming(incoming, current, by=by)
+            skip = stale | {c.unit.id for c in conflicts}
+            report.stale_kept = len(stale)
+            report.changed_targets, report.changed_states = apply_incoming(incoming, current, by=by, skip=skip,
+                                                                           report=report)
+            if conflicts:
+                report.history_added += keep_conflicts(conflicts, by=by)
+                report.conflicts = [c.line() for c in conflicts]
             write_pair_file(pair, current, stamp)
             report.warning = sync_memory(current, tm)
             report.memory_entries = sum(1 for s in current.segments if s.state in (State.REVIEWED, State.FINAL))

@@ -33,7 +33,7 @@ NSMAP = {None: XLIFF, "mda": MDA, "mtc": MTC}
 SUBSTATE_PREFIX = "tr:"
 KIND_PREFIX = "tr:"
 
-_ARTICLE_FIELDS = ("slug", "format", "source", "source-sha256", "title", "author", "date", "url", "language")
+_ARTICLE_FIELDS = ("slug", "format", "source", "source-sha256", "source-id", "title", "author", "date", "url", "language")
 
 
 def _q(ns: str, tag: str) -> str:
@@ -55,6 +55,7 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
         "format": article.format,
         "source": str(article.source_path) if article.source_path else None,
         "source-sha256": article.source_sha256 or None,
+        "source-id": article.source_id or None,
         "title": md.title,
         "author": md.author,
         "date": md.date,
@@ -80,16 +81,20 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
                     etree.SubElement(match, _q(XLIFF, "target")).text = seg.mt
                 for cand in seg.candidates:
                     _write_candidate(matches, seg.id, cand)
-        described = [seg for seg in block.segments if seg.origin or seg.flags or seg.approved_by or seg.approved_at]
-        if described:
+        if block.segments:
+            # Every segment: its revision (what an import checks it was based on), and where its
+            # text came from, who approved it and who entered it.
             unit_meta = etree.SubElement(unit, _q(MDA, "metadata"))
-            for seg in described:
+            for seg in block.segments:
                 _meta_group(unit_meta, "segment", {
                     "segment": seg.id,
                     "origin": seg.origin,
                     "flags": " ".join(seg.flags) or None,
                     "approved-by": seg.approved_by,
                     "approved-at": seg.approved_at,
+                    "edited-by": seg.edited_by,
+                    "edited-at": seg.edited_at,
+                    "revision": seg.revision,
                 })
         write_terms(unit, block)  # locked glossary terms (translate/glossary/termmarks.py)
         notes = [(seg, note) for seg in block.segments for note in seg.notes]
@@ -148,6 +153,10 @@ def _write_candidate(matches, seg_id: str, cand) -> None:
     if cand.similarity is not None:
         attrs["similarity"] = f"{max(0.0, min(100.0, cand.similarity)):.1f}"
     match = etree.SubElement(matches, _q(MTC, "match"), **attrs)
+    if cand.kind == "previous" and (cand.by or cand.at or cand.event):
+        # A history entry: who entered the text, when, and why it left the target.
+        _meta_group(etree.SubElement(match, _q(MDA, "metadata")), "history",
+                    {"by": cand.by, "at": cand.at, "event": cand.event or None})
     etree.SubElement(match, _q(XLIFF, "source")).text = cand.source
     etree.SubElement(match, _q(XLIFF, "target")).text = cand.target
 
@@ -161,8 +170,15 @@ def _read_candidate(match):
         similarity = float(sim) if sim is not None else None
     except ValueError:
         similarity = None
+    info: dict[str, str] = {}
+    meta = match.find(_q(MDA, "metadata"))
+    if meta is not None:
+        for group in meta.findall(_q(MDA, "metaGroup")):
+            if group.get("category") == "history":
+                info = _read_group(group)
     return Candidate(source=_text(match.find(_q(XLIFF, "source"))), target=_text(match.find(_q(XLIFF, "target"))),
-                     kind=kind, similarity=similarity, origin=match.get("origin") or "")
+                     kind=kind, similarity=similarity, origin=match.get("origin") or "",
+                     by=info.get("by") or None, at=info.get("at") or None, event=info.get("event", ""))
 
 
 def _meta_group(parent, category: str, values: dict[str, str | None]) -> None:
@@ -215,6 +231,7 @@ def xliff_to_article(root, origin: str = "<pair file>") -> tuple[Article, dict[s
         source_path=Path(article_meta["source"]) if article_meta.get("source") else None,
         format=article_meta.get("format", "text"),
         source_sha256=article_meta.get("source-sha256", ""),
+        source_id=article_meta.get("source-id", ""),
     )
     return article, stamp
 
@@ -299,6 +316,9 @@ def _read_unit(unit, origin: str) -> Block:
                 candidates=candidates.get(seg_id, []),
                 approved_by=info.get("approved-by") or None,
                 approved_at=info.get("approved-at") or None,
+                edited_by=info.get("edited-by") or None,
+                edited_at=info.get("edited-at") or None,
+                recorded_revision=info.get("revision") or None,
                 terms=terms.get(seg_id, []),
             ))
             parts.append(source)

@@ -31,6 +31,7 @@ from translate.formats.schemas import schema_dir
 from translate.core.errors import PairFileError
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
+REVISION_PREFIX = "tr-revision:"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 _QUALIFIER = {ORIGIN_MT: "mt-suggestion", ORIGIN_TM_EXACT: "exact-match", ORIGIN_TM_FUZZY: "fuzzy-match"}
@@ -83,7 +84,8 @@ def article_to_xliff12(article: Article, stamp: dict[str, str] | None = None) ->
     for block in article.blocks:
         group = etree.SubElement(body, _q("group"), id=block.id, restype=f"x-{block.kind}")
         for seg in block.segments:
-            unit = etree.SubElement(group, _q("trans-unit"), id=seg.id)
+            # extradata: "for the tool that created the file": the revision an import checks.
+            unit = etree.SubElement(group, _q("trans-unit"), id=seg.id, extradata=f"{REVISION_PREFIX}{seg.revision}")
             unit.set(f"{{{XML_NS}}}space", "preserve")
             if seg.state == State.FINAL:
                 unit.set("approved", "yes")
@@ -121,6 +123,8 @@ class UnitIn:
     target_lang: str | None = None
     line: int | None = None
     target_codes: list | None = None  # inline codes of the target (XLIFF 2.1); None: plain text only
+    revision: str | None = None  # the revision of the unit when it was exported (None: not recorded)
+    source_codes: list | None = None  # inline codes of the source (XLIFF 2.1), checked against ours
 
 
 def _text(element) -> str:
@@ -164,5 +168,12 @@ def read_units12(root, origin: str) -> tuple[str, str | None, list[UnitIn]]:
             origin_kept=target_el is not None and target_el.get("state-qualifier") in _QUALIFIER.values(),
             target_lang=target_el.get(f"{{{XML_NS}}}lang") if target_el is not None else None,
             line=tu.sourceline,
+            revision=_revision(tu.get("extradata")),
         ))
     return file_el.get("original") or "", file_el.get("target-language"), units
+
+
+def _revision(extradata: str | None) -> str | None:
+    if extradata and extradata.startswith(REVISION_PREFIX):
+        return extradata[len(REVISION_PREFIX):] or None
+    return None

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from translate.core.errors import ArticleBusy
+from translate.core.fsio import file_lock
 
 
 def lock_path(workdir: Path, slug: str) -> Path:
@@ -22,7 +23,7 @@ def acquire_article_lock(workdir: Path, slug: str):
 
     Path(workdir).mkdir(parents=True, exist_ok=True)
     path = lock_path(workdir, slug)
-    lock = filelock.FileLock(str(path), timeout=0)
+    lock = file_lock(path, timeout=0)
     try:
         lock.acquire()
     except filelock.Timeout:

@@ -52,6 +52,11 @@ def resolve_article(ref: str, workdir: Path, *, must_exist: bool = True) -> Arti
             raise InputError(f"{ref}: no such file, and not an article slug (lower-case letters, digits, "
                              "'.', '_', '-'; no path separators or '..').")
         slug, pair = text, workdir / f"{text}.xlf"
+    try:  # a slug, or a link in the workspace, must not lead out of it (the same rule as a path)
+        pair.resolve().relative_to(workdir.resolve())
+    except ValueError:
+        raise InputError(f"{ref}: the pair file {pair} leads outside the workspace {workdir} (a symbolic link?); "
+                         "refused. Replace the link with the pair file itself.") from None
     if must_exist and not is_file(pair):
         raise InputError(f"{ref}: no pair file {pair}. Run `translate run` on the article first.")
     return ArticleRef(slug=slug, pair_file=pair, source=source)

@@ -3,7 +3,8 @@
 One file in the workspace (``<workdir>/memory.sqlite`` unless translate.toml says otherwise). Rows
 come from approved (``reviewed``/``final``) segments of pair files, keyed by article and segment id
 so an article's rows are replaced whenever it is synced, and from TMX imports (no article). The
-file is an index: ``translate tm rebuild`` recreates the pair-file rows from the pair files.
+memory is an archive: ``translate tm rebuild`` adds what the pair files hold and keeps the rows of
+sentences no pair file has any more; only ``translate tm prune`` removes those, with a report.
 
 Recall: an exact match (same source, whitespace normalised) is reused as the target before MT,
 origin ``tm-exact``; fuzzy matches are offered as candidates with their score: rapidfuzz's Indel
@@ -19,6 +20,7 @@ the threshold, not a heuristic.
 from __future__ import annotations
 
 import math
+import os
 import re
 import sqlite3
 from contextlib import contextmanager
@@ -28,7 +30,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from translate.core.article import ORIGIN_TM_EXACT, Article, Candidate, Segment, State
-from translate.core.errors import MemoryStoreError
+from translate.core.errors import MemoryStoreError, WriteRefused
+from translate.core.fsio import check_write_target, default_mode
 from translate.core.inline import place_codes
 
 MEMORY_NAME = "memory.sqlite"
@@ -133,12 +136,25 @@ class TranslationMemory:
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path, *, create: bool = True, timeout: float = 2.0) -> "TranslationMemory":
+    def open(cls, path: Path, *, create: bool = True, write: bool | None = None,
+             timeout: float = 2.0) -> "TranslationMemory":
         path = Path(path)
         if not path.exists() and not create:
             raise MemoryStoreError(f"{path}: no translation memory here. Run `translate tm rebuild` to create it.")
         if path.is_dir():
             raise MemoryStoreError(f"{path}: is a directory, not a translation memory file.")
+        # The write rule every file follows (translate/core/fsio.py): SQLite writes in place, so
+        # a linked memory would be written through to whatever the link points at.
+        if path.is_symlink():
+            raise MemoryStoreError(f"{path}: is a symbolic link (to {os.readlink(path)}); the translation memory is "
+                                   "never written through a link. Set `memory = \"...\"` in translate.toml (or "
+                                   "--memory) to the real file instead.")
+        new = not path.exists()
+        if (create if write is None else write) and not new:
+            try:
+                check_write_target(path)
+            except WriteRefused as exc:
+                raise MemoryStoreError(str(exc)) from None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
@@ -155,6 +171,8 @@ class TranslationMemory:
             if not tables:
                 conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                if new:  # SQLite creates 0644 whatever the umask: the one rule says umask-derived
+                    os.chmod(path, default_mode())
             elif not {"tokens", "token_df"} <= tables:
                 tm._add_token_index()
         return tm
@@ -245,12 +263,35 @@ class TranslationMemory:
         return len(entries)
 
     def rebuild(self, articles: Iterable[Article]) -> int:
-        """Drop every pair-file row and load the approved segments of ``articles`` in one transaction."""
+        """Bring the memory up to date with ``articles`` in one transaction; returns how many rows
+        their approved segments give.
+
+        The memory is an archive: each article's rows are replaced for the segments it still
+        has (as :meth:`sync_article` does), and rows of sentences no longer in any pair file stay,
+        approved translations still. Only :meth:`prune` removes those.
+        """
+        articles = list(articles)
         rows = [self._row(e) for a in articles for e in article_entries(a)]
+        ids = [(a.slug, seg.id) for a in articles for seg in a.segments]
         with self._transaction("rebuilding") as conn:
-            conn.execute("DELETE FROM units WHERE article IS NOT NULL")
+            conn.executemany("DELETE FROM units WHERE article = ? AND segment = ?", ids)
             self._insert(conn, rows)
         return len(rows)
+
+    def prunable(self, articles: Iterable[Article]) -> list[Entry]:
+        """Pair-file rows that no approved segment of ``articles`` backs any more (the sentence
+        was deleted or changed, or its article has no pair file); imported rows never are."""
+        live = {(e.article, e.segment) for a in articles for e in article_entries(a)}
+        return [e for e in self.entries() if e.article is not None and (e.article, e.segment) not in live]
+
+    def prune(self, articles: Iterable[Article]) -> list[Entry]:
+        """Remove :meth:`prunable` rows in one transaction; returns them (for the report)."""
+        articles = list(articles)
+        with self._transaction("pruning") as conn:
+            gone = self.prunable(articles)
+            conn.executemany("DELETE FROM units WHERE article = ? AND segment = ?",
+                             sorted({(e.article, e.segment) for e in gone}))
+        return gone
 
     def add(self, entries: Iterable[Entry]) -> tuple[int, int]:
         """Add imported entries (no article), skipping exact duplicates. Returns (added, skipped)."""

@@ -1,16 +1,19 @@
-"""Merge rules for re-runs: human work always wins over a new MT run.
+"""Merge rules for re-runs: human work always wins over a new MT run, and is never lost.
 
 * An unchanged sentence (same id, same source) keeps its target, state, origin, notes,
   candidates and approval when that target is human work; an MT draft is kept only when it was
-  made with the same settings.
+  made with the same settings. Its history (translate/pipeline/history.py) is always kept.
 * A new or changed sentence gets a fresh MT draft (the caller runs MT on every segment left
-  without a target). When it replaces a sentence that had human work, that text is kept: as a
-  note, and as a ``previous`` candidate the CAT tool offers.
+  without a target). Every old sentence that is gone and held human work or history hands it on:
+  to the new sentence most like it (rapidfuzz ratio ≥ 50: "changed"), else to the nearest
+  sentence still there ("removed": deleted, merged away, rewritten beyond recognition). So a
+  sentence changed twice, changed back, merged, split or deleted keeps every human text findable.
 """
 
 from __future__ import annotations
 
-from translate.core.article import ORIGIN_HUMAN, ORIGIN_MT, STATE_ORDER, Article, Candidate, Segment, State
+from translate.core.article import ORIGIN_HUMAN, ORIGIN_MT, STATE_ORDER, Article, Segment, State
+from translate.pipeline.history import HISTORY, add_history, entry_from
 
 # How similar an old source must be to count as "the same sentence, changed" (rapidfuzz ratio).
 CHANGED_THRESHOLD = 50.0
@@ -34,8 +37,12 @@ def carry_over(seg: Segment, prev: Segment) -> None:
     seg.origin = ORIGIN_HUMAN if (prev.origin == ORIGIN_MT and is_human(prev) and prev.target != prev.mt) else prev.origin
     seg.flags, seg.notes, seg.terms = list(prev.flags), list(prev.notes), list(prev.terms)
     seg.target_codes = list(prev.target_codes)  # the markup placed in the target (translate/core/inline.py)
+    history = [c for c in seg.candidates if c.kind == HISTORY]  # handed on earlier in this run
     seg.candidates = list(prev.candidates)
+    for entry in history:
+        add_history(seg, entry)
     seg.approved_by, seg.approved_at = prev.approved_by, prev.approved_at
+    seg.edited_by, seg.edited_at = prev.edited_by, prev.edited_at
 
 
 def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool) -> int:
@@ -50,15 +57,16 @@ def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool
         if prev is None or prev.source != seg.source:
             continue
         matched.add(prev.id)
-        if prev.target is None:
-            continue
-        if not is_human(prev) and prev.origin == ORIGIN_MT and not reuse_mt:
+        if prev.target is None or (not is_human(prev) and prev.origin == ORIGIN_MT and not reuse_mt):
+            for entry in prev.history:  # a fresh draft, but the history stays
+                add_history(seg, entry)
             continue
         carry_over(seg, prev)
         kept += 1
-    orphans = [p for p in existing.segments if p.id not in matched and is_human(p) and p.target and p.target.strip()]
-    if orphans:
-        keep_previous_versions(article, orphans)
+    gone = [p for p in existing.segments if p.id not in matched
+            and ((is_human(p) and p.target and p.target.strip()) or p.history)]
+    if gone:
+        keep_previous_versions(article, gone, existing)
     return kept
 
 
@@ -76,22 +84,44 @@ def keep_human_edits(article: Article, newer: Article) -> int:
     return kept
 
 
-def keep_previous_versions(article: Article, orphans: list[Segment]) -> int:
-    """For each new sentence that replaces one with human work, keep that text as a note and candidate."""
+def keep_previous_versions(article: Article, gone: list[Segment], existing: Article | None = None) -> int:
+    """Hand the human text and history of each sentence that is gone to a sentence still there.
+
+    The home is the new sentence most like it (fresh ones first) when it scores at least
+    :data:`CHANGED_THRESHOLD`; else the sentence at the nearest position. Returns how many
+    entries were added.
+    """
     from rapidfuzz import fuzz, process
 
-    fresh = [seg for seg in article.segments if seg.target is None]
-    sources = [p.source for p in orphans]
+    segments = article.segments
+    if not segments:
+        return 0
+    fresh = [seg for seg in segments if seg.target is None]
+    old_order = {seg.id: i for i, seg in enumerate(existing.segments)} if existing is not None else {}
+    old_total = max(len(old_order), 1)
     attached = 0
-    for seg in fresh:
-        best = process.extractOne(seg.source, sources, scorer=fuzz.ratio, score_cutoff=CHANGED_THRESHOLD)
-        if best is None:
-            continue
-        _, score, index = best
-        prev = orphans[index]
-        seg.notes.append(f"The English sentence changed; the earlier human translation was kept "
-                         f"(source was: {prev.source}): {prev.target}")
-        seg.candidates.append(Candidate(source=prev.source, target=prev.target, kind="previous",
-                                        similarity=round(float(score), 1), origin=f"previous:{prev.id}"))
-        attached += 1
+    for prev in gone:
+        home = None
+        for pool in (fresh, segments):
+            best = process.extractOne(prev.source, [s.source for s in pool], scorer=fuzz.ratio,
+                                      score_cutoff=CHANGED_THRESHOLD) if pool else None
+            if best is not None:
+                home = pool[best[2]]
+                break
+        changed = home is not None
+        if home is None:  # deleted, merged away or rewritten beyond recognition: the nearest sentence
+            position = old_order.get(prev.id, 0) / old_total
+            home = segments[min(int(position * len(segments)), len(segments) - 1)]
+        entries = list(prev.history)
+        if is_human(prev) and prev.target and prev.target.strip():
+            entries.append(entry_from(prev, "changed" if changed else "removed"))
+            if changed:
+                home.notes.append(f"The English sentence changed; the earlier human translation was kept "
+                                  f"(source was: {prev.source}): {prev.target}")
+            else:
+                home.notes.append(f"The English sentence this was for was removed or rewritten; its human "
+                                  f"translation was kept (source was: {prev.source}): {prev.target}")
+        for entry in entries:  # similarity: of the English each text was for, to its new home's
+            entry.similarity = round(float(fuzz.ratio(entry.source, home.source)), 1)
+            attached += add_history(home, entry)
     return attached

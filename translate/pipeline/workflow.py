@@ -15,9 +15,11 @@ from typing import Callable, Iterable, Sequence
 from translate import __version__
 from translate.core.article import ORIGIN_MT, Article, Segment, State
 from translate.pipeline.article_lock import acquire_article_lock
-from translate.core.errors import ArticleBusy, PairFileError, TranslateError
+from translate.core.errors import ArticleBusy, InputError, PairFileError, TranslateError
+from translate.core.fsio import check_write_target
 from translate.ingest.reader import ingest_file
 from translate.core.inline import place_target_codes
+from translate.pipeline.slugs import claim_slug
 from translate.pipeline.memory import open_run_memory, recall_memory, sync_memory
 from translate.formats.xliff import read_pair_file, write_pair_file
 from translate.pipeline.merge import keep_human_edits, merge_existing
@@ -138,6 +140,7 @@ def run_articles(
     stamp = settings_stamp(engine.stamp(), glossary_hash)
     tm = open_run_memory(memory, workdir)  # a locked or corrupt memory stops the run before any write
     prepared: list[tuple[ArticleResult, Article, object, str | None]] = []
+    claimed: dict[str, Path] = {}  # slug -> the input that took it in this run
     for path in paths:
         result = ArticleResult(source=Path(path))
         report.results.append(result)
@@ -145,17 +148,25 @@ def run_articles(
             article = ingest_file(Path(path))
             result.slug = article.slug
             result.pair_file = pair_path(workdir, article.slug)
+            if article.slug in claimed:
+                raise InputError(f"{path}: same slug {article.slug!r} as {claimed[article.slug]} in this run, so both "
+                                 f"would write {result.pair_file}. Rename one of them so that each has its own slug.")
+            claimed[article.slug] = Path(path)
             try:
                 lock = acquire_article_lock(workdir, article.slug)
             except ArticleBusy as exc:
                 raise ArticleBusy(f"{path}: {exc}") from None
             existing = None
             try:
+                check_write_target(result.pair_file)  # a link or read-only file: refused before MT
                 seen = _fingerprint(result.pair_file)
                 if result.pair_file.exists():
                     existing, old_stamp = read_pair_file(result.pair_file)
                     if existing.slug and existing.slug != article.slug:
                         raise PairFileError(f"{result.pair_file}: belongs to article {existing.slug!r}, not {article.slug!r}.")
+                # The slug belongs to one source file (translate/pipeline/slugs.py).
+                result.warning = claim_slug(article, Path(path), existing, workdir, result.pair_file)
+                if existing is not None:
                     result.kept = merge_existing(article, existing, reuse_mt=_same_mt_settings(old_stamp, stamp))
                 result.tm_exact, result.tm_fuzzy = recall_memory(article, tm)
             except BaseException:
@@ -196,8 +207,10 @@ def run_articles(
                 write_pair_file(result.pair_file, article, stamp)
             except OSError as exc:
                 result.error = f"{result.pair_file}: cannot be written ({exc.strerror or exc}). The previous file is unchanged."
+            except TranslateError as exc:  # a link or a read-only file (translate/core/fsio.py)
+                result.error = str(exc)
             else:
-                notes = [*article.warnings, sync_memory(article, tm)]
+                notes = [*article.warnings, result.warning, sync_memory(article, tm)]
                 result.warning = " ".join(note for note in notes if note) or None
             if on_article:
                 on_article(result)

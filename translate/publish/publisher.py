@@ -46,7 +46,7 @@ from translate.pipeline.articleref import resolve_article
 from translate.publish.manifest import manifest_bytes, parse_manifest, with_entry
 from translate.formats.xliff import xliff_to_article
 from translate.core.xmlsafe import parse_xml
-from translate.core.fsio import atomic_write_bytes
+from translate.core.fsio import atomic_write_bytes, check_write_target, file_lock
 from translate.core.config import read_section
 from translate.core.errors import ConfigError
 from translate.publish.typography import select_rules
@@ -225,9 +225,23 @@ def block_runs(block: Block, fmt: str = "text") -> list[Run]:
     gaps = block.gaps()
     runs: list[Run] = [gaps[0]]
     for i, seg in enumerate(block.segments):
-        runs.extend(inline_runs(seg.target or "", getattr(seg, "target_codes", None) or [], fmt))
+        runs.extend(inline_runs(seg.target or "", source_markup(seg), fmt))
         runs.append(gaps[i + 1])
     return runs
+
+
+def source_markup(seg) -> list:
+    """The target's inline codes with the markup of the source's codes of the same id: markup
+    in a target is never trusted, and a code the source lacks is dropped (its text stays)."""
+    from dataclasses import replace
+
+    known = {code.id: code for code in getattr(seg, "codes", None) or []}
+    out = []
+    for code in getattr(seg, "target_codes", None) or []:
+        ours = known.get(code.id)
+        if ours is not None and ours.kind == code.kind:
+            out.append(replace(code, data=ours.data, data_end=ours.data_end, type=ours.type, equiv=ours.equiv))
+    return out
 
 
 def lost_codes(article: Article) -> list[str]:
@@ -453,7 +467,7 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
                       glossary_check: GlossaryCheck | None = None, glossary_label: str = "",
                       now: Callable[[], datetime] | None = None) -> PublishResult:
     """Publish the French article of ``pair_file`` under ``config.out``; see the module docstring."""
-    from filelock import FileLock, Timeout
+    from filelock import Timeout
 
 
     now = now or (lambda: datetime.now(timezone.utc))
@@ -507,6 +521,14 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
             raise PublishRefused(
                 f"{slug}: a reviewed French version is published ({previous.get('file')}); a draft would replace it. "
                 "Publish the reviewed version again when the new segments are final. Nothing was written.")
+        if config.draft and out_file.exists() and not (previous and previous.get("status") == "draft"
+                                                       and previous.get("file") == _relative_url(out_file, index_path.parent)):
+            # The manifest in use does not know this page as a draft (another --index, or a page
+            # put there by hand): it may be the reviewed version, which a draft never replaces.
+            raise PublishRefused(
+                f"{slug}: {out_file} exists and {index_path} does not record it as a draft; it may be the reviewed "
+                "French version, which a draft never replaces. Publish with the manifest that lists it (--index), "
+                "or move the page away if it is not needed. Nothing was written.")
         published = published_time(previous, sha, status, None if config.draft else approval_time(article), now)
         context, warnings = build_context(article, stamp=stamp, sha=sha, published=published, urls=urls,
                                           config=config, out_file=out_file)
@@ -516,6 +538,8 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
 
     # Everything is rendered before anything is created, so a refusal or a template error writes
     # nothing; under the lock, it is rendered again only if another publish changed the manifest.
+    for target in (out_file, index_path):
+        check_write_target(target)  # no link, no read-only file: refused before anything is read
     manifest_raw = _read_optional(index_path)
     page_bytes, new_manifest, published, warnings = prepare(manifest_raw)
     try:
@@ -524,7 +548,7 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
     except OSError as exc:
         raise InputError(f"cannot create the output folder ({exc.strerror or exc}): {exc.filename}. "
                          "Nothing was written.") from None
-    lock = FileLock(str(index_path.parent / f".{index_path.name}.lock"), timeout=30)
+    lock = file_lock(index_path.parent / f".{index_path.name}.lock", timeout=30)
     try:
         with lock:
             current = _read_optional(index_path)
@@ -542,11 +566,11 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
 
 
 def _publish_write(path: Path, data: bytes) -> None:
-    """Atomic write, then world-readable: a published page is served by a web server (mkstemp
-    creates files readable by their owner only)."""
+    """Atomic write under the one write rule (translate/core/fsio.py): a new page gets the
+    umask-derived mode (0644 under umask 022, readable by the web server), a republished one
+    keeps its mode."""
 
     atomic_write_bytes(path, data)
-    os.chmod(path, 0o644)
 
 
 def _read_optional(path: Path) -> bytes | None:

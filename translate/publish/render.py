@@ -290,9 +290,19 @@ _MD_ESCAPE = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
 
 
+def _one_line(text: str) -> str:
+    # A line break inside inline content would let the next line start a block (an HTML block,
+    # a heading...) in the renderer: inline content is one line, breaks are spaces (CommonMark
+    # renders a soft break as a space anyway).
+    return _LINE_BREAKS.sub(" ", text)
+
+
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+
+
 def md_escape(text: str) -> str:
     """Escape ``text`` so that a CommonMark renderer shows it as text, never markup or HTML."""
-    text = _MD_ESCAPE.sub(r"\\\1", text)
+    text = _MD_ESCAPE.sub(r"\\\1", _one_line(text))
     return _MD_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), text)
 
 
@@ -319,7 +329,7 @@ def runs_to_markdown(runs: Sequence[Run]) -> str:
             piece = md_escape(run)
             if out:
                 # Only the first run starts the line; elsewhere line-start markers are plain text.
-                piece = _MD_ESCAPE.sub(r"\\\1", run)
+                piece = _MD_ESCAPE.sub(r"\\\1", _one_line(run))
             out.append(piece)
             continue
         tag = run.tag.lower()
@@ -329,14 +339,17 @@ def runs_to_markdown(runs: Sequence[Run]) -> str:
             elif tag == "img":
                 src = run.attr("src") or ""
                 if src and _url_ok(src):
-                    alt = _MD_ESCAPE.sub(r"\\\1", run.text)
+                    alt = _MD_ESCAPE.sub(r"\\\1", _one_line(run.text))
                     out.append(f"![{alt}]({md_url(src)})")
                 elif run.text:
                     out.append(md_escape(run.text))
-            elif tag == "code" and run.text:
-                fence = "`" * (max((len(m) for m in re.findall("`+", run.text)), default=0) + 1)
-                pad = " " if run.text.startswith("`") or run.text.endswith("`") else ""
-                out.append(f"{fence}{pad}{run.text}{pad}{fence}")
+            elif tag == "code" and run.text.strip():
+                # Verbatim inside the span, so on one line: a span over a line break would let a
+                # line start with raw HTML (an HTML block) in a renderer that allows HTML.
+                text = _one_line(run.text)
+                fence = "`" * (max((len(m) for m in re.findall("`+", text)), default=0) + 1)
+                pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+                out.append(f"{fence}{pad}{text}{pad}{fence}")
             elif run.text:
                 out.append(md_escape(run.text))
             continue

@@ -41,6 +41,7 @@ class SegmentReview:
     edits: float = 0.0
     words: int = 0  # words of the post-edit (TER's reference length)
     terms: list[TermCheck] = field(default_factory=list)
+    too_long: bool = False  # over MAX_DIFF_WORDS: shown whole, no word diff or HTER
 
     @property
     def edited(self) -> bool:
@@ -72,9 +73,24 @@ class ArticleReview:
         return sum(len(s.violations) for s in self.segments)
 
 
+# The word diff and TER grow about quadratically with length: above this many words on either
+# side a segment is shown whole (deleted/inserted) without HTER, so no pair file, however odd,
+# makes a review take minutes. A news sentence is tens of words.
+MAX_DIFF_WORDS = 400
+
+
+def too_long(before: str | None, after: str | None) -> bool:
+    return max(len(_TOKEN.findall(before or "")), len(_TOKEN.findall(after or ""))) > MAX_DIFF_WORDS
+
+
 def word_diff(before: str, after: str) -> list[DiffOp]:
-    """Word-level differences from ``before`` to ``after``; spacing is normalised to single spaces."""
+    """Word-level differences from ``before`` to ``after``; spacing is normalised to single spaces.
+    Above :data:`MAX_DIFF_WORDS` words, the whole of each side (bounded cost)."""
     a, b = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
+    if max(len(a), len(b)) > MAX_DIFF_WORDS:
+        if a == b:
+            return [DiffOp("equal", " ".join(a))]
+        return [op for op in (DiffOp("delete", " ".join(a)), DiffOp("insert", " ".join(b))) if op.text]
     ops: list[DiffOp] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -162,7 +178,10 @@ def review_article(article: Article, glossary_path=None) -> ArticleReview:
     pairs: list[tuple[str, str]] = []
     for seg in article.segments:
         review = SegmentReview(segment=seg, terms=term_checks(seg))
-        if seg.mt is not None and seg.target is not None:
+        if seg.mt is not None and seg.target is not None and too_long(seg.mt, seg.target):
+            review.ops = word_diff(seg.mt, seg.target)
+            review.too_long = True
+        elif seg.mt is not None and seg.target is not None:
             review.ops = word_diff(seg.mt, seg.target)
             review.hter = hter(seg.mt, seg.target)
             review.words = len(seg.target.split())
@@ -206,6 +225,13 @@ def format_diff(review: ArticleReview, *, color: bool, only_edited: bool = False
         for term in item.violations:
             msg = f"  !!  glossary: {term.source_text!r} must be {term.target!r}"
             lines.append(click.style(msg, fg="yellow") if color else msg)
+        if item.too_long:
+            lines.append("  ..  too long to compare word by word: shown whole, no HTER")
+        for entry in seg.history:  # earlier human texts (translate/pipeline/history.py)
+            who = f"by {entry.by}" if entry.by else "author not recorded"
+            when = f", {entry.at}" if entry.at else ""
+            event = f"; {entry.event}" if entry.event else ""
+            lines.append(f"  history  {entry.target}  ({who}{when}{event})")
     return "\n".join(lines)
 
 

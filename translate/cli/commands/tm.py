@@ -48,10 +48,12 @@ def stats(ctx: click.Context, memory: Path | None, workdir: Path | None) -> None
 @workdir_option
 @click.pass_context
 def rebuild(ctx: click.Context, memory: Path | None, workdir: Path | None) -> None:
-    """Recreate the memory's pair-file entries from every pair file in the workspace.
+    """Bring the memory up to date with every pair file in the workspace (or create it).
 
-    Imported (TMX) entries are kept. All pair files are read before the memory is touched: one
-    unreadable file stops the rebuild and changes nothing.
+    Adds and refreshes the approved segments the pair files hold; never drops a row: approved
+    translations of sentences no pair file has any more, and imported (TMX) entries, stay
+    (`translate tm prune` removes the former). All pair files are read before the memory is
+    touched: one unreadable file stops the rebuild and changes nothing.
     """
     from translate.pipeline.memory import TranslationMemory
     from translate.formats.xliff import read_pair_file
@@ -61,7 +63,38 @@ def rebuild(ctx: click.Context, memory: Path | None, workdir: Path | None) -> No
     articles = [read_pair_file(f)[0] for f in files]
     with TranslationMemory.open(path) as tm:
         count = tm.rebuild(articles)
-    click.echo(f"{path}: {count} approved segments from {len(files)} pair files")
+        archived = len(tm.prunable(articles))
+    click.echo(f"{path}: {count} approved segments from {len(files)} pair files"
+               + (f"; {archived} approved rows of sentences no pair file has any more kept (`translate tm prune` "
+                  "removes them)" if archived else ""))
+
+
+@command.command("prune")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+@memory_option
+@workdir_option
+@click.pass_context
+def prune(ctx: click.Context, dry_run: bool, memory: Path | None, workdir: Path | None) -> None:
+    """Remove rows of approved sentences that no pair file in the workspace holds any more.
+
+    Those rows are kept by every other command (the memory is an archive); this one removes
+    them, listing each (article, segment, English) first. Imported (TMX) entries are never
+    pruned. All pair files are read before the memory is touched.
+    """
+    from translate.pipeline.memory import TranslationMemory
+    from translate.formats.xliff import read_pair_file
+
+    work, path = _memory_path(ctx, workdir, memory)
+    articles = [read_pair_file(f)[0] for f in sorted(Path(work).glob("*.xlf"))]
+    with TranslationMemory.open(path, create=False, write=not dry_run) as tm:
+        gone = tm.prunable(articles) if dry_run else tm.prune(articles)
+    slugs = {a.slug for a in articles}
+    for entry in gone:
+        why = "sentence no longer in its pair file" if entry.article in slugs else "no pair file for this article"
+        source = " ".join(entry.source.split())
+        click.echo(f"  {entry.article} {entry.segment}: {source[:70] + ('…' if len(source) > 70 else '')} ({why})")
+    verb = "would be removed" if dry_run else "removed"
+    click.echo(f"{path}: {len(gone)} row(s) {verb}; imported entries and rows the pair files hold are kept.")
 
 
 @command.command("import")
