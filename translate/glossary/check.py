@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from translate.core.errors import InputError, TranslateError
-from translate.glossary.entries import Glossary, missing_targets
+from translate.glossary.entries import Glossary, missing_forms
 
 
 @dataclass
@@ -107,7 +107,7 @@ def check_pair_files(files: list[Path], glossary: Glossary, *, entities: bool = 
             if french is None:
                 report.untranslated += 1
                 continue
-            missing = missing_targets(french, hits)
+            missing = missing_forms(french, hits)
             report.terms += len(hits)
             report.correct += len(hits) - len(missing)
             for hit in missing:

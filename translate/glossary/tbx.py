@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from translate.core.errors import InputError
-from translate.glossary.entries import TYPES, GlossaryEntry, _entry_from_row
+from translate.glossary.entries import TYPES, GlossaryEntry, entry_from_row
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -125,7 +125,7 @@ def tbx_to_entries(root, origin: str) -> list[GlossaryEntry]:
                 elif text:
                     notes.append(text)
         row["note"] = " ".join(notes)
-        entries.append(_entry_from_row(row, where))
+        entries.append(entry_from_row(row, where))
     return entries
 
 
