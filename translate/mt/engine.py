@@ -214,7 +214,7 @@ class BatchEngine:
             if not text.strip():
                 plans.append(([], [], flags))
                 continue
-            spans = split_to_fit(text, lambda s: self.count_tokens(s) <= limit)
+            spans = self._spans(text)
             parts = [text[a:b] for a, b in spans]
             seps = [(" " if text[spans[i][1]:spans[i + 1][0]] else "") for i in range(len(spans) - 1)]
             if len(parts) > 1:
@@ -240,6 +240,17 @@ class BatchEngine:
             out.append(Translation(text="".join(texts_out), flags=part_flags, target_tokens=produced))
         self.stats.translate_seconds += time.perf_counter() - started
         return out
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        limit = self.max_input_tokens
+        return split_to_fit(text, lambda s: self.count_tokens(s) <= limit)
+
+    def pieces_of(self, text: str) -> list[str]:
+        """The texts :meth:`translate` sends to the model for ``text`` (several when it is over the
+        input limit): what a ``logits_processors`` hook sees as its batch's texts."""
+        if not text.strip():
+            return []
+        return [text[a:b] for a, b in self._spans(text)]
 
     def _translate_unique(self, texts: list[str], processors=None) -> dict[str, tuple[str, bool, int]]:
         if not texts:
@@ -431,6 +442,12 @@ class MarianEngine(BatchEngine):
                 **kwargs,
             )
         generated = generated.cpu()
+        for processor in chain:
+            # A processor that records what it did (glossary locking: which rows it steered) is
+            # told the rows generate kept, one per source text.
+            done = getattr(processor, "finished", None)
+            if done is not None:
+                done([row.tolist() for row in generated])
         out = [self._finish_row(generated[row].tolist(), limit) for row, limit in enumerate(limits)]
         self.stats.batches += 1
         self.stats.source_tokens += sum(len(ids) for ids in batch)
