@@ -23,7 +23,7 @@ from typing import Iterable
 
 from translate.core.article import TermHit, text_hash
 from translate.core.errors import InputError
-from translate.glossary.textmatch import APOSTROPHES, case_allows, fold, is_word_char, key, missing_forms
+from translate.glossary.textmatch import APOSTROPHES, case_allows, fold, is_word_char, key, missing_forms, whole_word
 
 __all__ = ["Glossary", "GlossaryEntry", "Matcher", "load_glossary", "missing_forms", "core_length", "parse_tsv",
            "merge_entries", "entry_from_row", "entries_to_tsv", "glossary_files", "read_tsv_file"]
@@ -280,6 +280,12 @@ def merge_entries(entries: Iterable[GlossaryEntry]) -> tuple[list[GlossaryEntry]
             seen.setdefault(_key(form), entry)
             seen_exact.setdefault(key(form), entry)
         out.append(entry)
+    for entry in out:
+        article = entry.fr.split(" ", 1)[0] if " " in entry.fr else ""  # lower case: "La Paz" is a name
+        if article in ("le", "la", "les") or entry.fr.startswith(("l'", "l\u2019")):
+            # Locked with its article, the form cannot contract: "du Kremlin" becomes "du le Kremlin".
+            warnings.append(f"{entry.origin}: the French form {entry.fr!r} starts with an article, which is locked "
+                            "too (drafts may read 'de le', 'à le'); consider the form without it.")
     ids: dict[str, GlossaryEntry] = {}
     for entry in out:
         if entry.id in ids and _key(ids[entry.id].en) != _key(entry.en):  # pragma: no cover - hash clash
@@ -355,9 +361,7 @@ class Matcher:
         for last, values in self._automaton.iter(folded.text):
             for index, form, plural, length in values:
                 start, end = folded.span(last - length + 1, last + 1)
-                if start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start]):
-                    continue
-                if end < n and is_word_char(text[end]) and is_word_char(text[end - 1]):
+                if not whole_word(text, start, end):
                     continue
                 entry = self.entries[index]
                 if entry.case != "ignore" and not case_allows(entry.case, form, key(text[start:end])):

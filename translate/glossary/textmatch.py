@@ -122,10 +122,20 @@ def case_allows(rule: str, form: str, seen: str) -> bool:
     return seen == " ".join(w[:1].upper() + w[1:] for w in form.split(" "))  # headline Title Case
 
 
-def _whole_word(text: str, start: int, end: int) -> bool:
-    if start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start]):
+def _neighbour(text: str, at: int, step: int) -> str:
+    """The character at ``at`` or beyond it in direction ``step``, zero-width ones skipped."""
+    while 0 <= at < len(text) and text[at] in _ZERO_WIDTH:
+        at += step
+    return text[at] if 0 <= at < len(text) else ""
+
+
+def whole_word(text: str, start: int, end: int) -> bool:
+    """Does ``text[start:end]`` start and end at word boundaries (zero-width characters ignored)?"""
+    before, first = _neighbour(text, start - 1, -1), _neighbour(text, start, 1)
+    if before and first and is_word_char(before) and is_word_char(first):
         return False
-    if end < len(text) and is_word_char(text[end]) and is_word_char(text[end - 1]):
+    after, last = _neighbour(text, end, 1), _neighbour(text, end - 1, -1)
+    if after and last and is_word_char(after) and is_word_char(last):
         return False
     return True
 
@@ -150,7 +160,7 @@ class Finder:
         pos = hay.find(needle)
         while pos != -1:
             start, end = self._low.span(pos, pos + len(needle))
-            ok = _whole_word(self.text, start, end)
+            ok = whole_word(self.text, start, end)
             if ok and case != "ignore":
                 seen = fold(self.text[start:end], loose=self.loose).text
                 ok = case_allows(case, form_key, seen)

@@ -68,6 +68,7 @@ class EngineStats:
     target_tokens: int = 0
     batches: int = 0
     oom_retries: int = 0
+    fallback_load_seconds: float = 0.0  # a constrained fallback engine's load (CTranslate2 + glossary)
 
 
 def pick_device(requested: str | None = None) -> str:

@@ -448,6 +448,7 @@ def translate_locked(engine: Any, texts: Sequence[str], glossary: Glossary | Non
             todo.append(i)
 
     drafts: dict[int, tuple[Any, Counter]] = {}
+    by_fallback: set[int] = set()
     if todo:
         sources = {i: substitute(texts[i], hits[i]) for i in todo}
         forms = [h.target for i in todo for h in hits[i]]
@@ -465,6 +466,7 @@ def translate_locked(engine: Any, texts: Sequence[str], glossary: Glossary | Non
                 out, steered = _constrained(fallback, [sources[i] for i in left], forms)
                 drafts.update({i: (tr, st) for i, tr, st in zip(left, out, steered)})
                 stats.fallback_segments += len(left)
+                by_fallback.update(left)
 
     for i in todo:
         tr, steered = drafts[i]
@@ -492,8 +494,9 @@ def translate_locked(engine: Any, texts: Sequence[str], glossary: Glossary | Non
         forced = [h.target for h in terms if h.method == "forced"]
         if forced:
             flags.append(FLAG_FORCED)
+            by = " (the transformers engine's pass: this backend cannot constrain)" if i in by_fallback else ""
             notes.append(f"Locked term(s) {', '.join(dict.fromkeys(forced))} were forced into the machine draft by "
-                         "constrained decoding; check the sentence around them.")
+                         f"constrained decoding{by}; check the sentence around them.")
         if hows:
             flags.append(FLAG_REPAIRED)
             said = {"normalised": "written as locked where the draft had a variant",

@@ -43,6 +43,7 @@ class ArticleResult:
     flagged: int = 0
     tm_exact: int = 0  # segments filled from the translation memory
     tm_fuzzy: int = 0  # segments offered fuzzy memory matches
+    tm_rejected: int = 0  # exact memory matches not reused: they lack a locked glossary form
     warning: str | None = None
     error: str | None = None
 
@@ -172,6 +173,11 @@ def run_articles(
                         raise PairFileError(f"{result.pair_file}: belongs to article {existing.slug!r}, not {article.slug!r}.")
                     result.kept = merge_existing(article, existing, reuse_mt=_same_mt_settings(old_stamp, stamp))
                 result.tm_exact, result.tm_fuzzy = recall_memory(article, tm)
+                if glossary is not None:  # memory matches and kept human work: the same term check as MT
+                    from translate.pipeline.reused import verify_reused
+
+                    result.tm_rejected = verify_reused(article.segments, glossary, report.locking)
+                    result.tm_exact -= result.tm_rejected
             except BaseException:
                 lock.release()
                 raise
