@@ -326,7 +326,8 @@ def _free(spans: list[tuple[int, int]], taken: list[bool]) -> tuple[int, int] | 
 
 
 def repair(text: str, source: str, hits: Sequence[TermHit]) -> tuple[str, dict[int, str]]:
-    """Put every missing locked form into ``text`` once; returns the text and, per repaired hit
+    """Put every locked form of ``hits`` (all the segment's: those present hold their spans) that
+    ``text`` lacks into it once; returns the text and, per repaired hit
     (by ``id``), how: ``normalised`` (a look-alike of the form, other accents, case or hyphens,
     written as locked), ``replaced-english`` (an English leftover replaced) or ``inserted``.
 
@@ -474,7 +475,7 @@ def translate_locked(engine: Any, texts: Sequence[str], glossary: Glossary | Non
         text, missing = _finish(tr.text, seg_hits)
         hows: dict[int, str] = {}
         if missing:
-            repaired, hows = repair(text, texts[i], missing)
+            repaired, hows = repair(text, texts[i], seg_hits)
             text, still = _finish(repaired, seg_hits)
             if still:  # pragma: no cover - cannot happen short of a bug; never hand back a draft without its terms
                 text = text + " " + " ".join(h.target for h in still)
