@@ -134,6 +134,9 @@ def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):
     stats = report.locking
     total = sum(stats.terms.values())
     assert total >= 40
+    # The random-weight model never writes these names by itself: the processor must steer them
+    # in (forced observed), and nothing may be left for repair (a broken processor fails here).
+    assert stats.terms["forced"] > 0 and stats.terms["repaired"] == 0, stats
     for result in report.results:
         root = read_xml_file(result.pair_file)
         assert validate_xliff21(root) == []
@@ -142,6 +145,13 @@ def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):
         for seg in article.segments:
             hits = glossary.find(seg.source)
             assert missing_forms(seg.mt, hits) == [], (seg.source, seg.mt)
+            # Exactly once per hit: no form beyond what the hits need (counted longest first).
+            from collections import Counter
+
+            from translate.glossary.textmatch import count_forms
+
+            needed = Counter(h.target for h in hits)
+            assert Counter(count_forms(seg.mt, list(needed))) == needed, seg.mt
             assert [(h.entry_id, h.start, h.end, h.target) for h in seg.terms] == [
                 (h.entry_id, h.start, h.end, h.target) for h in hits]
             methods = {h.method for h in seg.terms}

@@ -261,26 +261,9 @@ def test_backend_that_cannot_force_sends_incomplete_segments_to_its_constrained_
 
 
 # ------------------------------------------------------------------ the real generate
-def test_real_generate_forces_terms_and_repairs_none_on_the_test_corpus(engine):
-    """The random-weight model never writes these names by itself: the processor must steer them
-    in, and nothing may be left for repair. A broken processor fails this test (see below)."""
-    from translate.ingest.reader import ingest_file
-
-    glossary = load_glossary(DATA / "glossary.tsv")
-    texts = [seg.source for path in sorted((DATA / "en").iterdir()) for seg in ingest_file(path).segments]
-    stats = LockStats()
-    out = translate_locked(engine, texts, glossary, stats)
-    assert stats.terms["forced"] > 0 and stats.terms["repaired"] == 0, stats
-    for text, tr in zip(texts, out):
-        hits = glossary.find(text)
-        assert missing_forms(tr.text, hits) == [], tr.text
-        for form, n in Counter(h.target for h in hits).items():
-            # Exactly the form, once per hit (forms inside longer forms counted by locate_forms).
-            assert tr.text.count(form) >= n
-        if any(h.method == "forced" for h in tr.terms):
-            assert FLAG_FORCED in tr.flags
-
-
+# The real generate on the whole test corpus (forced observed, repaired 0, every form once per hit)
+# is tests/test_lock.py::test_locking_end_to_end_on_the_test_corpus; here, that a broken processor
+# would fail it.
 def test_a_processor_that_does_not_steer_shows_as_repairs(engine, monkeypatch):
     from translate.mt import termlock
 
@@ -345,3 +328,32 @@ def test_ctranslate2_without_the_original_model_repairs_and_says_why(ct2_dir, tm
     [out] = translate_locked(ct2, ["Sergey Lavrov arrived."], g, stats)
     assert stats.terms["forced"] == 0 and "Sergueï Lavrov" in out.text
     assert ct2.constrained_engine() is None and "not available" in ct2.fallback_error
+
+
+# ------------------------------------------------------------------ bad input
+def test_zero_width_characters_are_removed_at_ingestion_and_listed():
+    from translate.ingest.reader import ingest_string
+
+    article = ingest_string("Vladimir Pu\u200dtin and Sergey\u200b Lavrov met. Family: \U0001F468\u200d\U0001F469.\n",
+                            slug="zw")
+    [seg] = article.segments[:1]
+    assert "Vladimir Putin" in seg.source and "\u200d\U0001F469" in article.blocks[0].text
+    g = glossary_of("Vladimir Putin\tVladimir Poutine\tperson")
+    assert [h.source_text for h in g.find(seg.source)] == ["Vladimir Putin"]
+
+
+@pytest.mark.parametrize("draft, expected", [
+    ("Le Kremlin a dit.", "Le Kremlin a dit."),  # there, capitalised at the sentence start
+    ("Kremlin a dit.", "le Kremlin a dit."),  # the English replaced, once
+    ("Il a dit.", None),  # inserted
+])
+def test_a_french_form_holding_its_english_form_is_repaired_once(draft, expected):
+    g = glossary_of("Kremlin\tle Kremlin\torg", "Pentagon\tPentagone\torg")
+    source = "The Kremlin said."
+    hits = g.find(source)
+    text, hows = repair(draft, source, hits)
+    if expected is not None:
+        assert text == expected
+    assert count_forms(text, ["le Kremlin"]) == ["le Kremlin"] and count_forms(text, ["Kremlin"]) == ["Kremlin"]
+    text, _ = repair("le Pentagon et le Pentagone", "The Pentagon and the Pentagon.", g.find("The Pentagon and the Pentagon."))
+    assert text == "le Pentagone et le Pentagone"

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from translate.core.article import TermHit
@@ -140,6 +141,12 @@ def whole_word(text: str, start: int, end: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
+def _form_keys(form: str, loose: bool) -> tuple[str, str]:
+    # Glossary forms are few and looked up at every decoding step: fold each once.
+    return fold(form, casefold=True, loose=loose).text, fold(form, loose=loose).text
+
+
 class Finder:
     """Occurrences of forms in one text, each folded once: the text is folded when made."""
 
@@ -151,10 +158,9 @@ class Finder:
 
     def spans(self, form: str, case: str = "auto") -> list[tuple[int, int]]:
         """Original spans of ``form`` (whole words, allowed case), left to right, not overlapping."""
-        needle = fold(form, casefold=True, loose=self.loose).text
+        needle, form_key = _form_keys(form, self.loose)
         if not needle:
             return []
-        form_key = fold(form, loose=self.loose).text
         hay = self._low.text
         out: list[tuple[int, int]] = []
         pos = hay.find(needle)
