@@ -59,11 +59,14 @@ def verify_reused(segments: Sequence[Segment], glossary: Glossary, stats=None) -
         elif human:
             _drop_old_marks(seg)
             check = verify_draft(seg.target, hits, origin="human")
-            seg.terms = check.terms
+            unedited = seg.origin == ORIGIN_MT and seg.mt is not None and seg.target == seg.mt
+            same = [(h.entry_id, h.start) for h in seg.terms] == [(h.entry_id, h.start) for h in hits]
+            if not (unedited and same and not check.missing):
+                seg.terms = check.terms  # an MT draft approved as it was keeps its record
             seg.flags += check.flags
             seg.notes += check.notes
             if hits:
-                _count(stats, check.terms, "human")
+                _count(stats, seg.terms, "human")
         elif seg.origin == ORIGIN_MT and hits and [(h.entry_id, h.start) for h in seg.terms] != [
                 (h.entry_id, h.start) for h in hits]:
             # A kept machine draft whose recorded hits are not the glossary's: translate it again.

@@ -118,10 +118,18 @@ def corpus_hter(pairs: Sequence[tuple[str, str]]) -> float | None:
 def term_checks(seg: Segment) -> list[TermCheck]:
     """Each locked term of ``seg``: does its French form appear in the current target?
 
-    The glossary module's rule when it is there (whole words, exact case, one occurrence per
-    hit); else a case-insensitive substring test.
+    The glossary module's rule when it is there (the comparison locking, the check and the publish
+    gate share: whole words, typographic variants and the entry's case rule, one occurrence per
+    hit), on the target as it will be published (with the default typography); else a
+    case-insensitive substring test.
     """
     target = seg.target or ""
+    try:
+        from translate.publish.typography import apply_typography
+
+        target = apply_typography(target)
+    except ImportError:  # pragma: no cover - the publish stage is part of the package
+        pass
     try:
         from translate.glossary.entries import missing_forms
     except ImportError:
