@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from translate.core.article import TermHit
-from translate.glossary.entries import Glossary, load_glossary, merge_entries, missing_forms, parse_tsv
+from translate.glossary.entries import Glossary, merge_entries, missing_forms, parse_tsv
 from translate.glossary.textmatch import Finder, count_forms, fold, key, locate_forms
 from translate.mt.engine import Translation
 from translate.mt.termlock import (FLAG_FORCED, FLAG_REPAIRED, FLAG_TERM_MISSING, LockStats, repair,

@@ -41,7 +41,7 @@ from typing import Any, Sequence
 
 from translate.core.article import TermHit
 from translate.glossary.entries import Glossary, core_length
-from translate.glossary.textmatch import Finder, count_forms, fold, key, locate_forms
+from translate.glossary.textmatch import Finder, count_forms, key, locate_forms
 
 METHODS = ("natural", "placeholder", "forced", "repaired", "memory", "human")
 REPAIRS = ("normalised", "replaced-english", "inserted")
