@@ -209,7 +209,6 @@ class BatchEngine:
         started = time.perf_counter()
         pieces: dict[str, list[int]] = {}
         plans: list[tuple[list[str], list[str], list[str]]] = []  # (pieces, separators, flags)
-        limit = self.max_input_tokens
         for text in texts:
             flags: list[str] = []
             if not text.strip():
