@@ -326,10 +326,12 @@ def _free(spans: list[tuple[int, int]], taken: list[bool]) -> tuple[int, int] | 
 
 
 def repair(text: str, source: str, hits: Sequence[TermHit]) -> tuple[str, dict[int, str]]:
-    """Put every locked form of ``hits`` (all the segment's: those present hold their spans) that
-    ``text`` lacks into it once; returns the text and, per repaired hit
-    (by ``id``), how: ``normalised`` (a look-alike of the form, other accents, case or hyphens,
-    written as locked), ``replaced-english`` (an English leftover replaced) or ``inserted``.
+    """Put every locked form of ``hits`` that ``text`` lacks into it, once each.
+
+    ``hits`` are all the segment's: those already present keep their spans. Returns the text and,
+    per repaired hit (by ``id``), how: ``normalised`` (a look-alike of the form, with other
+    accents, case or hyphens, written as locked), ``replaced-english`` (an English leftover
+    replaced) or ``inserted``.
 
     Forms already there (modulo :func:`translate.glossary.textmatch.fold`) are never touched and
     their spans are never used again, so no repair duplicates a form or eats another hit's.
