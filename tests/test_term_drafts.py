@@ -227,3 +227,21 @@ def test_review_report_marks_memory_terms(tmp_path):
     path = _pair_with(tmp_path, "The State Department spoke.", "Le Département d’État a parlé.", g)
     [seg] = read_pair_file(path)[0].segments
     assert [c.ok for c in term_checks(seg)] == [True]
+
+
+def test_earlier_human_translation_of_a_changed_sentence_is_kept_with_its_missing_forms_named(tmp_path):
+    work = tmp_path / "work"
+    article = _article(tmp_path, "Putin spoke in Geneva on Monday.\n")
+    glossary = glossary_of("Geneva\tGenève\tplace", "Putin\tPoutine\tperson")
+    run_articles([article], EchoEngine(), work, glossary=glossary)
+    pair_file = work / "story.xlf"
+    art, stamp = read_pair_file(pair_file)
+    seg = art.segments[0]
+    seg.target, seg.origin, seg.state = "Putin a parlé à Genève lundi.", ORIGIN_HUMAN, "reviewed"
+    write_pair_file(pair_file, art, stamp)
+    article.write_text("Putin spoke in Geneva on Tuesday.\n", "utf-8")
+    run_articles([article], EchoEngine(), work, glossary=glossary)
+    [seg] = read_pair_file(pair_file)[0].segments
+    assert any(c.kind == "previous" and c.target == "Putin a parlé à Genève lundi." for c in seg.candidates)
+    assert any("earlier human translation" in n and "Poutine" in n and "Genève" not in n.split("lacks")[1]
+               for n in seg.notes)

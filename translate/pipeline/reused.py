@@ -9,6 +9,8 @@ made it; MT drafts get it inside :func:`translate.mt.termlock.translate_locked`.
   and a note says why. A translator may still pick the old text; the check then flags it.
 * Human work (post-edited, approved, or carried over from an earlier version) is never edited:
   its terms are marked ``human`` and a missing form is flagged (``term-missing``) with a note.
+  The earlier human translation of a changed sentence, kept as a candidate, gets a note naming
+  the locked forms it lacks.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def verify_reused(segments: Sequence[Segment], glossary: Glossary, stats=None) -
     rejected = 0
     for seg in segments:
         if seg.target is None:
+            _check_previous(seg, glossary)
             continue
         hits = glossary.find(seg.source)
         human = is_human(seg)
@@ -73,6 +76,22 @@ def verify_reused(segments: Sequence[Segment], glossary: Glossary, stats=None) -
             seg.target, seg.mt, seg.state, seg.origin, seg.terms = None, None, "initial", None, []
             seg.flags, seg.notes = [], []
     return rejected
+
+
+def _check_previous(seg: Segment, glossary: Glossary) -> None:
+    """A changed sentence keeps the earlier human translation as a candidate (as is); say which
+    locked forms it lacks, so the translator who reuses it knows what to fix."""
+    from translate.glossary.textmatch import missing_forms
+
+    previous = [c for c in seg.candidates if c.kind == "previous"]
+    if not previous:
+        return
+    hits = glossary.find(seg.source)
+    for cand in previous:
+        missing = missing_forms(cand.target, hits)
+        if missing:
+            forms = ", ".join(dict.fromkeys(h.target for h in missing))
+            seg.notes.append(f"The earlier human translation ({cand.origin}) lacks the locked glossary form(s) {forms}.")
 
 
 def _count(stats, terms, path: str) -> None:
