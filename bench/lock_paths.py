@@ -24,12 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from translate.mt.engine import EngineSettings, MarianEngine  # noqa: E402
-from translate.glossary.entries import load_glossary  # noqa: E402
-
-try:  # the comparison term locking uses (translate/glossary/textmatch.py)
-    from translate.glossary.entries import missing_forms  # noqa: E402
-except ImportError:  # an older tree, for before/after figures
-    from translate.glossary.entries import missing_targets as missing_forms  # noqa: E402
+from translate.glossary.entries import load_glossary, missing_forms  # noqa: E402
 from translate.ingest.reader import ingest_file  # noqa: E402
 from translate.mt.termlock import METHODS, LockStats, translate_locked  # noqa: E402
 

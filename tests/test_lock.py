@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from translate.mt.engine import EngineSettings, MarianEngine, Translation
 from translate.glossary.entries import load_glossary, missing_forms, parse_tsv, merge_entries, Glossary
+from translate.glossary.textmatch import count_forms
 from translate.mt.termlock import FLAG_FORCED, FLAG_REPAIRED, LockStats, fix_grammar, substitute, translate_locked
 
 DATA = Path(__file__).resolve().parent / "data" / "glossary-corpus"
@@ -146,10 +148,6 @@ def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):
             hits = glossary.find(seg.source)
             assert missing_forms(seg.mt, hits) == [], (seg.source, seg.mt)
             # Exactly once per hit: no form beyond what the hits need (counted longest first).
-            from collections import Counter
-
-            from translate.glossary.textmatch import count_forms
-
             needed = Counter(h.target for h in hits)
             assert Counter(count_forms(seg.mt, list(needed))) == needed, seg.mt
             assert [(h.entry_id, h.start, h.end, h.target) for h in seg.terms] == [

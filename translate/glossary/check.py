@@ -29,6 +29,10 @@ from typing import Callable
 from translate.core.article import ORIGIN_HUMAN, Segment, TermHit
 from translate.core.errors import InputError, TranslateError
 from translate.glossary.entries import Glossary, missing_forms
+from translate.formats.xliff import XLIFF
+from translate.formats.xliff import xliff_to_article
+from translate.core.xmlsafe import read_xml_file
+from translate.glossary.entities import candidates
 
 COUNTED = ("natural", "placeholder", "forced", "repaired", "memory", "human", "missing", "unrecorded")
 
@@ -98,7 +102,6 @@ def _short(text: str, width: int = 120) -> str:
 
 
 def _segment_lines(root) -> dict[str, int]:
-    from translate.formats.xliff import XLIFF
 
     return {el.get("id"): el.sourceline or 0 for el in root.iter(f"{{{XLIFF}}}segment")}
 
@@ -124,8 +127,6 @@ def check_pair_files(files: list[Path], glossary: Glossary, *, entities: bool = 
     ``french_of`` turns each segment's French into the text to check (the publish gate passes
     the typography the page will get, so what is checked is what readers see).
     """
-    from translate.formats.xliff import xliff_to_article
-    from translate.core.xmlsafe import read_xml_file
 
     report = CheckReport()
     sources: list[tuple[str, str, int, str]] = []  # file, segment, line, source
@@ -164,8 +165,6 @@ def check_pair_files(files: list[Path], glossary: Glossary, *, entities: bool = 
             for hit in missing:
                 report.violations.append(Violation(name, line, seg.id, hit.entry_id, hit.source_text, hit.target, shown))
     if entities:
-        from translate.glossary.entities import candidates
-
         for cand in candidates([(f"{f}\0{s}\0{ln}", src) for f, s, ln, src in sources], glossary):
             file, seg_id, line = cand.first_ref.split("\0")
             report.uncovered.append(Uncovered(cand.text, cand.count, file, int(line), seg_id, cand.kind))

@@ -42,6 +42,7 @@ from typing import Any, Sequence
 from translate.core.article import TermHit
 from translate.glossary.entries import Glossary, core_length
 from translate.glossary.textmatch import Finder, count_forms, key, locate_forms
+from translate.mt.engine import clean_output
 
 METHODS = ("natural", "placeholder", "forced", "repaired", "memory", "human")
 REPAIRS = ("normalised", "replaced-english", "inserted")
@@ -271,7 +272,6 @@ class _ConstraintHook:
     def _prepare(self) -> None:
         import torch
 
-        from translate.mt.engine import clean_output
 
         tokenizer = self.engine.tokenizer
         self._ids = {form: list(tokenizer(text_target=form, add_special_tokens=False)["input_ids"]) for form in self.forms}
@@ -369,8 +369,6 @@ def _with(hit: TermHit, method: str, how: str = "") -> TermHit:
 
 
 def _finish(text: str, hits: Sequence[TermHit]) -> tuple[str, list[TermHit]]:
-    from translate.mt.engine import clean_output
-
     text = clean_output(fix_grammar(normalise_forms(text, hits), [h.target for h in hits]))
     return text, locate_forms(text, hits)[1]
 

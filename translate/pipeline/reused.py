@@ -19,13 +19,14 @@ from typing import Sequence
 
 from translate.core.article import ORIGIN_MT, ORIGIN_TM_EXACT, Segment
 from translate.glossary.entries import Glossary
+from translate.glossary.textmatch import missing_forms
+from translate.mt.termlock import FLAG_TERM_MISSING, MISSING_NOTE, verify_draft
+from translate.pipeline.merge import is_human
 
 MEMORY_REJECTED_NOTE = "The exact memory match was not reused: it lacks the locked glossary form(s) "
 
 
 def _drop_old_marks(seg: Segment) -> None:
-    from translate.mt.termlock import FLAG_TERM_MISSING, MISSING_NOTE
-
     seg.flags = [f for f in seg.flags if f != FLAG_TERM_MISSING]
     seg.notes = [n for n in seg.notes if not n.startswith(MISSING_NOTE)]
 
@@ -33,9 +34,6 @@ def _drop_old_marks(seg: Segment) -> None:
 def verify_reused(segments: Sequence[Segment], glossary: Glossary, stats=None) -> int:
     """Check the locked terms of ``segments`` that already hold a target; returns how many memory
     matches were turned away (those segments are left without a target, for MT)."""
-    from translate.mt.termlock import verify_draft
-    from translate.pipeline.merge import is_human
-
     rejected = 0
     for seg in segments:
         if seg.target is None:
@@ -81,8 +79,6 @@ def verify_reused(segments: Sequence[Segment], glossary: Glossary, stats=None) -
 def _check_previous(seg: Segment, glossary: Glossary) -> None:
     """A changed sentence keeps the earlier human translation as a candidate (as is); say which
     locked forms it lacks, so the translator who reuses it knows what to fix."""
-    from translate.glossary.textmatch import missing_forms
-
     previous = [c for c in seg.candidates if c.kind == "previous"]
     if not previous:
         return

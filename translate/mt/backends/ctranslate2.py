@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from translate.mt.engine import (DEFAULT_MODEL, BatchEngine, EngineSettings, _check_model_folder, _folder_fingerprint,
-                      _looks_like_path, _quiet_transformers, clean_output)
+from translate.mt.engine import (DEFAULT_MODEL, BatchEngine, EngineSettings, MarianEngine, _check_model_folder,
+                                 _folder_fingerprint, _looks_like_path, _quiet_transformers, clean_output)
 from translate.core.errors import ModelError
 from translate.core.fsio import atomic_write_text
 
@@ -199,8 +199,6 @@ class CTranslate2Engine(BatchEngine):
         is not available here. Loaded once, on first call."""
         if self._fallback is not None or self._fallback_error is not None:
             return self._fallback
-        from translate.mt.engine import MarianEngine
-
         source = str(self.meta.get("model", ""))
         started = time.perf_counter()
         try:
