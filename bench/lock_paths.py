@@ -1,11 +1,15 @@
 """Term locking: which path each glossary hit took, term accuracy, and the cost of locking.
 
-    python bench/lock_paths.py [--model PATH_OR_ID] [--beam-size N] [ARTICLE ...]
+    python bench/lock_paths.py [--model PATH_OR_ID] [--beam-size N] [--backend ctranslate2] [ARTICLE ...]
 
 Defaults: the random-weight test model (built into a temporary folder), beam size 1, the glossary
 test corpus (tests/data/glossary-corpus) and the seed article, each with its glossary. Prints per
 article the hits by path (natural, placeholder, forced, repaired), the exact-match term accuracy
 of the drafts (WMT terminology definition) and the time against plain MT of the same segments.
+
+``--backend ctranslate2`` converts the model (int8) and runs locking on CTranslate2: the segments
+its placeholder pass leaves incomplete go to the transformers engine's constrained pass, whose load
+time and resident-memory growth are printed (the cost of that fallback).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from translate.glossary.entries import load_glossary, missing_forms  # noqa: E40
 from translate.ingest.reader import ingest_file  # noqa: E402
 from translate.mt.termlock import METHODS, LockStats, translate_locked  # noqa: E402
 
+SHOWN = METHODS[:4]  # the MT paths (memory and human drafts do not go through MT)
+
 CORPUS = REPO / "tests" / "data" / "glossary-corpus"
 
 
@@ -33,12 +39,21 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--beam-size", type=int, default=1)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--backend", choices=["transformers", "ctranslate2"], default="transformers")
     args = parser.parse_args()
     if args.model is None:
         from translate.mt.testmodel import build_test_model
 
         args.model = str(build_test_model(Path(tempfile.mkdtemp()) / "tiny-marian"))
-    engine = MarianEngine.load(args.model, device=args.device, settings=EngineSettings(beam_size=args.beam_size))
+    settings = EngineSettings(beam_size=args.beam_size)
+    if args.backend == "ctranslate2":
+        from translate.mt.backends.ctranslate2 import CTranslate2Engine, convert_model
+
+        folder = convert_model(args.model, Path(tempfile.mkdtemp()) / "ct2", quantization="int8")
+        engine = CTranslate2Engine.load(str(folder), device=args.device, settings=settings)
+    else:
+        engine = MarianEngine.load(args.model, device=args.device, settings=settings)
+    rss_start = _rss_mib()
     jobs = [(a, load_glossary(CORPUS / "glossary.tsv")) for a in args.articles] or (
         [(p, load_glossary(CORPUS / "glossary.tsv")) for p in sorted((CORPUS / "en").iterdir())]
         + [(REPO / "corpus" / "en" / "putin-biden-geneva-summit.txt", load_glossary(REPO / "glossary"))])
@@ -46,7 +61,7 @@ def main() -> None:
     correct = terms = 0
     plain_s = locked_s = 0.0
     print(f"model {engine.model_id} (test model: {engine.is_test_model}), beam {args.beam_size}, {engine.device}")
-    print(f"{'article':34} {'hits':>5} " + " ".join(f"{m:>11}" for m in METHODS) + f" {'accuracy':>9}")
+    print(f"{'article':34} {'hits':>5} " + " ".join(f"{m:>11}" for m in SHOWN) + f" {'accuracy':>9}")
     for path, glossary in jobs:
         texts = [seg.source for seg in ingest_file(path).segments]
         started = time.perf_counter()
@@ -61,13 +76,32 @@ def main() -> None:
         n = sum(len(h) for h in hits)
         correct, terms = correct + ok, terms + n
         total.add(stats)
-        print(f"{path.name:34} {n:5} " + " ".join(f"{stats.terms.get(m, 0):11}" for m in METHODS) + f" {ok / max(1, n):9.1%}")
+        print(f"{path.name:34} {n:5} " + " ".join(f"{stats.terms.get(m, 0):11}" for m in SHOWN) + f" {ok / max(1, n):9.1%}")
     n = sum(total.terms.values())
-    print(f"{'total':34} {n:5} " + " ".join(f"{total.terms.get(m, 0):11}" for m in METHODS) + f" {correct / max(1, terms):9.1%}")
-    print("share of hits: " + ", ".join(f"{m} {total.terms.get(m, 0) / max(1, n):.0%}" for m in METHODS))
-    print("segments by path: " + ", ".join(f"{m} {total.segment_paths.get(m, 0)}" for m in METHODS)
+    print(f"{'total':34} {n:5} " + " ".join(f"{total.terms.get(m, 0):11}" for m in SHOWN) + f" {correct / max(1, terms):9.1%}")
+    print("share of hits: " + ", ".join(f"{m} {total.terms.get(m, 0) / max(1, n):.0%}" for m in SHOWN))
+    print("segments by path: " + ", ".join(f"{m} {total.segment_paths.get(m, 0)}" for m in SHOWN)
           + f" (of {total.segments_with_terms} with terms, {total.segments} in all)")
     print(f"time: plain MT {plain_s:.1f} s, locked {locked_s:.1f} s, ratio {locked_s / max(1e-9, plain_s):.2f}x")
+    if getattr(total, "repairs", None):
+        print("repairs: " + ", ".join(f"{how} {n}" for how, n in sorted(total.repairs.items())))
+    if args.backend == "ctranslate2":
+        through = getattr(total, "fallback_segments", 0)
+        fallback = engine.constrained_engine() if through else None
+        print(f"ctranslate2: load {engine.stats.load_seconds:.2f} s; {through} segments through the "
+              f"transformers constrained fallback" + (f" (load {engine.stats.fallback_load_seconds:.2f} s, resident memory "
+                                                       f"{rss_start:.0f} -> {_rss_mib():.0f} MiB)" if fallback else ""))
+
+
+def _rss_mib() -> float:
+    """Resident memory of this process now (Linux), MiB."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    import os
+
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 if __name__ == "__main__":

@@ -192,7 +192,7 @@ def test_unicode_terms_and_text():
     assert found(m, "Zürichsee") == []
 
 
-def test_missing_targets_counts_each_hit_and_nested_forms():
+def test_missing_forms_counts_each_hit_and_nested_forms():
     m = matcher("Vladimir Putin\tVladimir Poutine\tperson", "Putin\tPoutine\tperson")
     hits = m.find("Vladimir Putin met Putin's aides.")
     assert missing_forms("Vladimir Poutine a vu les aides de Poutine.", hits) == []

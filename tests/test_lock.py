@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from translate.mt.engine import EngineSettings, MarianEngine, Translation
 from translate.glossary.entries import load_glossary, missing_forms, parse_tsv, merge_entries, Glossary
+from translate.glossary.textmatch import count_forms
 from translate.mt.termlock import FLAG_FORCED, FLAG_REPAIRED, LockStats, fix_grammar, substitute, translate_locked
 
 DATA = Path(__file__).resolve().parent / "data" / "glossary-corpus"
@@ -134,6 +136,9 @@ def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):
     stats = report.locking
     total = sum(stats.terms.values())
     assert total >= 40
+    # The random-weight model never writes these names by itself: the processor must steer them
+    # in (forced observed), and nothing may be left for repair (a broken processor fails here).
+    assert stats.terms["forced"] > 0 and stats.terms["repaired"] == 0, stats
     for result in report.results:
         root = read_xml_file(result.pair_file)
         assert validate_xliff21(root) == []
@@ -142,6 +147,9 @@ def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):
         for seg in article.segments:
             hits = glossary.find(seg.source)
             assert missing_forms(seg.mt, hits) == [], (seg.source, seg.mt)
+            # Exactly once per hit: no form beyond what the hits need (counted longest first).
+            needed = Counter(h.target for h in hits)
+            assert Counter(count_forms(seg.mt, list(needed))) == needed, seg.mt
             assert [(h.entry_id, h.start, h.end, h.target) for h in seg.terms] == [
                 (h.entry_id, h.start, h.end, h.target) for h in hits]
             methods = {h.method for h in seg.terms}

@@ -39,7 +39,9 @@ class TermHit:
     start: int  # character offsets inside the segment's source
     end: int
     target: str  # the locked French form
-    method: str = ""  # how it reached the target: natural, placeholder, forced, repaired
+    method: str = ""  # how it reached the target: natural, placeholder, forced, repaired, memory, human
+    how: str = ""  # for repaired: normalised, replaced-english or inserted; for human: missing when it is absent
+    case: str = "auto"  # the entry's case rule, for finding the form in a draft (not written to pair files)
 
 
 @dataclass

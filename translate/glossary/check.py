@@ -4,21 +4,37 @@ For each pair file, each segment's source is matched against the glossary (the g
 now, not the hits recorded at MT time), and the French is the post-edited target if there is one,
 else the machine draft. A hit whose locked form the French lacks is a violation. Term accuracy is
 the WMT terminology tasks' exact-match accuracy: correct term occurrences over all term
-occurrences. Named-entity candidates no entry covers are reported as uncovered.
+occurrences. "Has the form" is the comparison term locking, the review and the publish gate share
+(:func:`translate.glossary.textmatch.missing_forms`: typographic variants and the entry's case
+rule allowed); the publish gate passes ``french_of`` to check the text as it will be published.
+
+Per glossary entry, the hits are counted by how their form reached the French (``by_term``):
+the method recorded in the pair file (natural, placeholder, forced, repaired, memory), ``human``
+when a person changed the target, ``missing`` when the form is absent, ``unrecorded`` when the
+pair file has no record. A pair file whose recorded hits are not the glossary's (another glossary
+version) gets a note: the check uses the glossary as it is now.
+
+Named-entity candidates no entry covers are reported as uncovered; one inside (or across) a
+glossary hit is not.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
+from translate.core.article import ORIGIN_HUMAN, Segment, TermHit
 from translate.core.errors import InputError, TranslateError
 from translate.glossary.entries import Glossary, missing_forms
 from translate.formats.xliff import XLIFF
 from translate.formats.xliff import xliff_to_article
 from translate.core.xmlsafe import read_xml_file
 from translate.glossary.entities import candidates
+
+COUNTED = ("natural", "placeholder", "forced", "repaired", "memory", "human", "missing", "unrecorded")
 
 
 @dataclass
@@ -50,6 +66,16 @@ class Uncovered:
 
 
 @dataclass
+class Note:
+    """Something a person must decide that is not a violation (a pair file from another glossary version)."""
+
+    file: str
+    line: int
+    segment: str
+    text: str
+
+
+@dataclass
 class CheckReport:
     files: list[str] = field(default_factory=list)
     segments: int = 0
@@ -58,6 +84,9 @@ class CheckReport:
     correct: int = 0
     violations: list[Violation] = field(default_factory=list)
     uncovered: list[Uncovered] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    by_term: dict[str, Counter] = field(default_factory=dict)  # entry id -> how its hits reached the French
+    term_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # entry id -> (en, fr)
 
     @property
     def accuracy(self) -> float:
@@ -84,11 +113,25 @@ def pair_files(workdir: Path) -> list[Path]:
     return sorted(workdir.glob("*.xlf"))
 
 
-def check_pair_files(files: list[Path], glossary: Glossary, *, entities: bool = True) -> CheckReport:
-    """Check ``files`` against ``glossary``; never raises for a bad pair file (it is a violation)."""
+def _method(seg: Segment, hit: TermHit, recorded: dict[tuple[str, int], TermHit]) -> str:
+    if seg.origin == ORIGIN_HUMAN or (seg.mt is not None and seg.target is not None and seg.target != seg.mt):
+        return "human"
+    mark = recorded.get((hit.entry_id, hit.start))
+    return (mark.method or "unrecorded") if mark is not None else "unrecorded"
+
+
+def check_pair_files(files: list[Path], glossary: Glossary, *, entities: bool = True,
+                     french_of: Callable[[str], str] | None = None) -> CheckReport:
+    """Check ``files`` against ``glossary``; never raises for a bad pair file (it is a violation).
+
+    ``french_of`` turns each segment's French into the text to check (the publish gate passes
+    the typography the page will get, so what is checked is what readers see).
+    """
 
     report = CheckReport()
     sources: list[tuple[str, str, int, str]] = []  # file, segment, line, source
+    by_id = glossary.by_id()
+    report.term_names = {i: (e.en, e.fr) for i, e in by_id.items()}
     for path in files:
         name = str(path)
         report.files.append(name)
@@ -104,21 +147,42 @@ def check_pair_files(files: list[Path], glossary: Glossary, *, entities: bool = 
             line = lines.get(seg.id, 0)
             sources.append((name, seg.id, line, seg.source))
             hits = glossary.find(seg.source)
+            recorded = {(h.entry_id, h.start): h for h in seg.terms}
+            if seg.terms and sorted(recorded) != sorted((h.entry_id, h.start) for h in hits):
+                report.notes.append(Note(name, line, seg.id, _disagreement(seg.terms, hits)))
             french = seg.target if seg.target is not None else seg.mt
             if french is None:
                 report.untranslated += 1
                 continue
-            missing = missing_forms(french, hits)
+            shown = french_of(french) if french_of is not None else french
+            missing = missing_forms(shown, hits)
+            gone = {id(h) for h in missing}
             report.terms += len(hits)
             report.correct += len(hits) - len(missing)
+            for hit in hits:
+                counts = report.by_term.setdefault(hit.entry_id, Counter())
+                counts["missing" if id(hit) in gone else _method(seg, hit, recorded)] += 1
             for hit in missing:
-                report.violations.append(Violation(name, line, seg.id, hit.entry_id, hit.source_text, hit.target, french))
+                report.violations.append(Violation(name, line, seg.id, hit.entry_id, hit.source_text, hit.target, shown))
     if entities:
-
         for cand in candidates([(f"{f}\0{s}\0{ln}", src) for f, s, ln, src in sources], glossary):
             file, seg_id, line = cand.first_ref.split("\0")
             report.uncovered.append(Uncovered(cand.text, cand.count, file, int(line), seg_id, cand.kind))
     return report
+
+
+def _disagreement(recorded: list[TermHit], hits: list[TermHit]) -> str:
+    now = {(h.entry_id, h.start) for h in hits}
+    then = {(h.entry_id, h.start) for h in recorded}
+    gone = sorted({h.source_text for h in recorded if (h.entry_id, h.start) not in now})
+    new = sorted({h.source_text for h in hits if (h.entry_id, h.start) not in then})
+    parts = []
+    if new:
+        parts.append(f"the glossary now locks {', '.join(repr(t) for t in new)}, which the pair file does not record")
+    if gone:
+        parts.append(f"the pair file records {', '.join(repr(t) for t in gone)}, which the glossary no longer locks")
+    return ("; ".join(parts) + ". The drafts were made with another glossary version: checked against the "
+            "glossary as it is now; run `translate run` again to refresh machine drafts, or review the glossary.")
 
 
 # ---------------------------------------------------------------------------- output formats
@@ -129,6 +193,8 @@ def format_text(report: CheckReport, *, strict: bool = False) -> str:
         out.append(f"{where}: {v.message()}")
     for u in report.uncovered:
         out.append(f"{u.file}:{u.line}: uncovered entity {u.text!r} ({u.kind}, {u.count}x, first in segment {u.segment})")
+    for n in report.notes:
+        out.append(f"{n.file}:{n.line}: note: segment {n.segment}: {n.text}")
     out.append(
         f"{len(report.files)} pair file(s), {report.segments} segments ({report.untranslated} untranslated), "
         f"{report.terms} glossary terms, term accuracy {report.accuracy:.1%} ({report.correct}/{report.terms}), "
@@ -147,8 +213,19 @@ def format_json(report: CheckReport, *, strict: bool = False) -> str:
         "term_accuracy": round(report.accuracy, 6),
         "violations": [asdict(v) for v in report.violations],
         "uncovered": [asdict(u) for u in report.uncovered],
+        "notes": [asdict(n) for n in report.notes],
+        "methods": {m: sum(c.get(m, 0) for c in report.by_term.values()) for m in COUNTED},
+        "by_term": _by_term(report),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _by_term(report: CheckReport) -> list[dict]:
+    """Per entry: its forms and its hits counted by how they reached the French (sorted by English)."""
+    return [dict(entry=entry_id, en=report.term_names.get(entry_id, ("", ""))[0],
+                 fr=report.term_names.get(entry_id, ("", ""))[1], hits=sum(counts.values()),
+                 **{m: counts.get(m, 0) for m in COUNTED})
+            for entry_id, counts in sorted(report.by_term.items(), key=lambda kv: report.term_names.get(kv[0], ("",))[0])]
 
 
 def format_junit(report: CheckReport, *, strict: bool = False) -> str:

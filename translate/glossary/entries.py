@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -25,11 +24,14 @@ from translate.core.article import TermHit
 from translate.core.errors import InputError
 from translate.glossary.tbx import read_tbx_file
 from translate.glossary.terms import GlossaryEntry, entry_from_row, nfc
+from translate.glossary.textmatch import APOSTROPHES, case_allows, fold, is_word_char, key, missing_forms, whole_word
+
+__all__ = ["Glossary", "GlossaryEntry", "Matcher", "load_glossary", "missing_forms", "core_length", "parse_tsv",
+           "merge_entries", "entry_from_row", "entries_to_tsv", "glossary_files", "read_tsv_file"]
 
 COLUMNS = ("en", "fr", "type", "note", "case", "variants", "plural", "fr_plural")
 REQUIRED = ("en", "fr")
 MAX_GLOSSARY_BYTES = 64 * 1024 * 1024
-_APOSTROPHES = "'\u2019"
 
 
 @dataclass
@@ -158,7 +160,8 @@ def load_glossary(path: Path | Iterable[Path]) -> Glossary:
 
 
 def _key(form: str) -> str:
-    return nfc(form).casefold()
+    # Forms a reader cannot tell apart (’ and ', no-break spaces, NFD, ligatures) are one form.
+    return key(form, casefold=True)
 
 
 def merge_entries(entries: Iterable[GlossaryEntry]) -> tuple[list[GlossaryEntry], list[str]]:
@@ -174,12 +177,13 @@ def merge_entries(entries: Iterable[GlossaryEntry]) -> tuple[list[GlossaryEntry]
             other = seen.get(_key(form))
             if other is None:
                 continue
-            exact_other = seen_exact.get(nfc(form))
+            exact_other = seen_exact.get(key(form))
+            same_fr = key(other.fr) == key(entry.fr)
             # Case-exact entries may differ only in case ("US" the country, "us" the pronoun).
-            if other.fr != entry.fr and (exact_other is not None or (entry.case != "exact" and other.case != "exact")):
+            if not same_fr and (exact_other is not None or (entry.case != "exact" and other.case != "exact")):
                 clash = (form, other)
                 break
-            if other.fr == entry.fr:
+            if same_fr:
                 duplicate = other
         if clash:
             form, other = clash
@@ -187,13 +191,19 @@ def merge_entries(entries: Iterable[GlossaryEntry]) -> tuple[list[GlossaryEntry]
                 f"conflicting glossary entries for {form!r}: {other.origin} says {other.fr!r}, "
                 f"{entry.origin} says {entry.fr!r}. Keep one French form."
             )
-        if duplicate is not None and duplicate.en == entry.en:
+        if duplicate is not None and key(duplicate.en) == key(entry.en):
             warnings.append(f"{entry.origin}: duplicate of {duplicate.origin} ({entry.en!r} -> {entry.fr!r}); ignored.")
             continue
         for form in entry.forms:
             seen.setdefault(_key(form), entry)
-            seen_exact.setdefault(nfc(form), entry)
+            seen_exact.setdefault(key(form), entry)
         out.append(entry)
+    for entry in out:
+        article = entry.fr.split(" ", 1)[0] if " " in entry.fr else ""  # lower case: "La Paz" is a name
+        if article in ("le", "la", "les") or entry.fr.startswith(("l'", "l\u2019")):
+            # Locked with its article, the form cannot contract: "du Kremlin" becomes "du le Kremlin".
+            warnings.append(f"{entry.origin}: the French form {entry.fr!r} starts with an article, which is locked "
+                            "too (drafts may read 'de le', 'à le'); consider the form without it.")
     ids: dict[str, GlossaryEntry] = {}
     for entry in out:
         if entry.id in ids and _key(ids[entry.id].en) != _key(entry.en):  # pragma: no cover - hash clash
@@ -216,16 +226,7 @@ def entries_to_tsv(entries: Iterable[GlossaryEntry]) -> str:
 
 
 # ---------------------------------------------------------------------------- matching
-def _lower_same_length(text: str) -> str:
-    """Lower case and one apostrophe, character by character, so offsets stay the same."""
-    low = text.lower()
-    if len(low) != len(text):
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return low.replace("\u2019", "'")
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc")
+_is_word_char = is_word_char
 
 
 def _english_plurals(form: str) -> list[str]:
@@ -240,64 +241,56 @@ def _english_plurals(form: str) -> list[str]:
     return [prefix + last + "s"]
 
 
-def _case_allows(rule: str, form: str, seen: str) -> bool:
-    if rule == "ignore" or seen == form:
-        return True
-    if rule == "exact":
-        return False
-    if seen == form.upper() and any(c.isalpha() for c in form):
-        return True  # a headline in capitals
-    if seen == form[:1].upper() + form[1:]:
-        return True  # sentence start
-    return seen == " ".join(w[:1].upper() + w[1:] for w in form.split(" "))  # headline Title Case
-
-
 class Matcher:
-    """Finds glossary entries in text: Aho-Corasick over lower-cased text, then the rules."""
+    """Finds glossary entries in text: Aho-Corasick over the folded text (translate/glossary/textmatch.py:
+    NFC and compatibility forms, any space, ’ as ', case folded), then the rules on the original."""
 
     def __init__(self, entries: Iterable[GlossaryEntry]) -> None:
         import ahocorasick
 
         self.entries = list(entries)
         self._automaton = ahocorasick.Automaton()
-        table: dict[str, list[tuple[int, str, bool]]] = {}
+        table: dict[str, list[tuple[int, str, bool, int]]] = {}
         for index, entry in enumerate(self.entries):
             for form in entry.forms:
-                table.setdefault(_lower_same_length(form), []).append((index, form, False))
+                word = key(form, casefold=True)
+                table.setdefault(word, []).append((index, key(form), False, len(word)))
                 if entry.allows_plural and entry.plural_target:
                     for plural in _english_plurals(form):
-                        table.setdefault(_lower_same_length(plural), []).append((index, plural, True))
-        for key, values in table.items():
-            self._automaton.add_word(key, values)
+                        word = key(plural, casefold=True)
+                        table.setdefault(word, []).append((index, key(plural), True, len(word)))
+        table.pop("", None)
+        for word, values in table.items():
+            self._automaton.add_word(word, values)
         self._empty = not table
         if not self._empty:
             self._automaton.make_automaton()
 
     def find(self, text: str) -> list[TermHit]:
-        """Hits in ``text``: whole words, allowed case, leftmost-longest, not overlapping."""
+        """Hits in ``text``: whole words, allowed case, leftmost-longest, not overlapping.
+
+        Offsets are in ``text`` as given, whatever its Unicode form; ``source_text`` is the
+        original span (it may hold a no-break space or decomposed accents)."""
         if self._empty or not text:
             return []
-        low = _lower_same_length(text)
+        folded = fold(text, casefold=True)
         candidates: list[tuple[int, int, int, int, bool]] = []  # start, end, core_end, index, plural
         n = len(text)
-        for last, values in self._automaton.iter(low):
-            for index, form, plural in values:
-                start = last - len(form) + 1
-                end = last + 1
-                if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
-                    continue
-                if end < n and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
+        for last, values in self._automaton.iter(folded.text):
+            for index, form, plural, length in values:
+                start, end = folded.span(last - length + 1, last + 1)
+                if not whole_word(text, start, end):
                     continue
                 entry = self.entries[index]
-                if not _case_allows(entry.case, form, text[start:end]):
+                if entry.case != "ignore" and not case_allows(entry.case, form, key(text[start:end])):
                     continue
                 core_end = end
                 # Possessives belong to the hit: "Putin's", "Reuters'".
-                if end + 1 < n + 1 and text[end:end + 1] in _APOSTROPHES:
+                if end < n and text[end] in APOSTROPHES:
                     after = text[end + 1:end + 2]
-                    if after in ("s", "S") and (end + 2 >= n or not _is_word_char(text[end + 2])):
+                    if after in ("s", "S") and (end + 2 >= n or not is_word_char(text[end + 2])):
                         end += 2
-                    elif text[end - 1] in "sS" and (not after or not _is_word_char(after)):
+                    elif text[end - 1] in "sS" and (not after or not is_word_char(after)):
                         end += 1
                 candidates.append((start, end, core_end, index, plural))
         candidates.sort(key=lambda c: (c[0], -(c[2] - c[0]), c[3]))
@@ -309,54 +302,26 @@ class Matcher:
             entry = self.entries[index]
             target = entry.plural_target if plural else entry.fr
             hits.append(TermHit(entry_id=entry.id, source_text=text[start:end], start=start, end=end,
-                                target=target or entry.fr))
+                                target=target or entry.fr, case=_target_case(entry)))
             taken_until = end
         return hits
+
+
+def _target_case(entry: GlossaryEntry) -> str:
+    """The case rule for finding the French form in a draft: the entry's, as for its English."""
+    return entry.case
 
 
 def core_length(hit: TermHit) -> int:
     """Length of the hit without a possessive ending."""
     text = hit.source_text
-    if len(text) > 2 and text[-2] in _APOSTROPHES and text[-1] in "sS":
+    if len(text) > 2 and text[-2] in APOSTROPHES and text[-1] in "sS":
         return len(text) - 2
-    if len(text) > 1 and text[-1] in _APOSTROPHES:
+    if len(text) > 1 and text[-1] in APOSTROPHES:
         return len(text) - 1
     return len(text)
 
 
 # ---------------------------------------------------------------------------- targets
-def find_form(text: str, form: str, start: int = 0) -> int:
-    """Index of ``form`` as a whole word in ``text`` (exact case), or -1."""
-    pos = text.find(form, start)
-    while pos != -1:
-        before = text[pos - 1] if pos > 0 else ""
-        after = text[pos + len(form)] if pos + len(form) < len(text) else ""
-        if not (before and _is_word_char(before) and _is_word_char(form[0])) and not (
-            after and _is_word_char(after) and _is_word_char(form[-1])
-        ):
-            return pos
-        pos = text.find(form, pos + 1)
-    return -1
-
-
-def missing_forms(target: str, hits: list[TermHit]) -> list[TermHit]:
-    """The hits whose locked form ``target`` lacks (each hit needs its own occurrence).
-
-    Longer forms are matched first and their spans consumed, so "Vladimir Poutine" does not
-    also count as the "Poutine" of a second hit.
-    """
-    if not hits:
-        return []
-    taken = [False] * len(target)
-    missing: list[TermHit] = []
-    for hit in sorted(hits, key=lambda h: -len(h.target)):
-        pos = find_form(target, hit.target)
-        while pos != -1 and any(taken[pos:pos + len(hit.target)]):
-            pos = find_form(target, hit.target, pos + 1)
-        if pos == -1:
-            missing.append(hit)
-            continue
-        for i in range(pos, pos + len(hit.target)):
-            taken[i] = True
-    order = {id(h): i for i, h in enumerate(hits)}
-    return sorted(missing, key=lambda h: order[id(h)])
+# Whether a draft holds a locked form: translate.glossary.textmatch.missing_forms (re-exported here),
+# the one comparison term locking, the glossary check, the review and the publish gate share.

@@ -2,7 +2,8 @@
 
 Each unit carries a ``<gls:glossary>`` listing the hits of its segments: the English text as found
 (``gls:term``), the locked French form (``gls:translation``) and, as attributes in our own
-namespace, the segment, the offsets, the entry id and how the form reached the draft. CAT tools
+namespace, the segment, the offsets, the entry id, how the form reached the draft (``method``) and,
+for a repair, what was done (``how``). CAT tools
 show the glossary to the post-editor; the workflow reads the hits back.
 """
 
@@ -30,6 +31,8 @@ def write_terms(unit, block: Block) -> None:
         entry.set(f"{{{TRM}}}end", str(hit.end))
         if hit.method:
             entry.set(f"{{{TRM}}}method", hit.method)
+        if hit.how:  # how a repaired term was put in (or "missing" for a human target lacking it)
+            entry.set(f"{{{TRM}}}how", hit.how)
         etree.SubElement(entry, f"{{{GLS}}}term", source="glossary").text = hit.source_text
         etree.SubElement(entry, f"{{{GLS}}}translation", source="glossary").text = hit.target
 
@@ -57,5 +60,6 @@ def read_terms(unit) -> dict[str, list[TermHit]]:
             end=end,
             target="".join(translation.itertext()),
             method=entry.get(f"{{{TRM}}}method", ""),
+            how=entry.get(f"{{{TRM}}}how", ""),
         ))
     return out

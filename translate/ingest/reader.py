@@ -34,9 +34,14 @@ MAX_HTML_BYTES = 8 * 1024 * 1024
 
 # Characters removed before anything else, each removal listed: C0/C1 controls (but tab and line
 # feed), the noncharacters U+FFFE/U+FFFF (valid UTF-8, but no XML file can carry them: the pair
-# file could not be written), and invisible format characters that only confuse the segmenter.
+# file could not be written), and invisible format characters that only confuse the segmenter and
+# hide names from glossary matching ("Pu<U+200D>tin"): zero-width spaces and joiners, word joiner,
+# invisible operators, soft hyphens, direction marks. A zero-width joiner between two emoji (a
+# family, a flag) is kept: there it is part of the picture.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_EMOJI = "\U0001F000-\U0001FAFF\u2600-\u27bf\ufe0f"
+_INVISIBLE = re.compile("[\u200b\u2060-\u2064\ufeff\u00ad\u180e\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+                        f"|(?<![{_EMOJI}])[\u200c\u200d]|[\u200c\u200d](?![{_EMOJI}])")
 
 
 def slug_for(path: Path) -> str:

@@ -69,6 +69,7 @@ class EngineStats:
     target_tokens: int = 0
     batches: int = 0
     oom_retries: int = 0
+    fallback_load_seconds: float = 0.0  # a constrained fallback engine's load (CTranslate2 + glossary)
 
 
 def pick_device(requested: str | None = None) -> str:
@@ -251,13 +252,12 @@ class BatchEngine:
         started = time.perf_counter()
         pieces: dict[str, list[int]] = {}
         plans: list[tuple[list[str], list[str], list[str]]] = []  # (pieces, separators, flags)
-        limit = self.max_input_tokens
         for text in texts:
             flags: list[str] = []
             if not text.strip():
                 plans.append(([], [], flags))
                 continue
-            spans = split_to_fit(text, lambda s: self.count_tokens(s) <= limit)
+            spans = self._spans(text)
             parts = [text[a:b] for a, b in spans]
             seps = [(" " if text[spans[i][1]:spans[i + 1][0]] else "") for i in range(len(spans) - 1)]
             if len(parts) > 1:
@@ -283,6 +283,17 @@ class BatchEngine:
             out.append(Translation(text="".join(texts_out), flags=part_flags, target_tokens=produced))
         self.stats.translate_seconds += time.perf_counter() - started
         return out
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        limit = self.max_input_tokens
+        return split_to_fit(text, lambda s: self.count_tokens(s) <= limit)
+
+    def pieces_of(self, text: str) -> list[str]:
+        """The texts :meth:`translate` sends to the model for ``text`` (several when it is over the
+        input limit): what a ``logits_processors`` hook sees as its batch's texts."""
+        if not text.strip():
+            return []
+        return [text[a:b] for a, b in self._spans(text)]
 
     def _translate_unique(self, texts: list[str], processors=None) -> dict[str, tuple[str, bool, int]]:
         if not texts:
@@ -474,6 +485,12 @@ class MarianEngine(BatchEngine):
                 **kwargs,
             )
         generated = generated.cpu()
+        for processor in chain:
+            # A processor that records what it did (glossary locking: which rows it steered) is
+            # told the rows generate kept, one per source text.
+            done = getattr(processor, "finished", None)
+            if done is not None:
+                done([row.tolist() for row in generated])
         out = [self._finish_row(generated[row].tolist(), limit) for row, limit in enumerate(limits)]
         self.stats.batches += 1
         self.stats.source_tokens += sum(len(ids) for ids in batch)

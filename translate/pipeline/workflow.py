@@ -26,6 +26,7 @@ from translate.pipeline.merge import keep_human_edits, merge_existing
 from translate.glossary.entries import Glossary
 from translate.mt.engine import Engine
 from translate.mt.termlock import LockStats, translate_locked
+from translate.pipeline.reused import verify_reused
 
 SEGMENTER_VERSION = "2"
 
@@ -41,6 +42,7 @@ class ArticleResult:
     flagged: int = 0
     tm_exact: int = 0  # segments filled from the translation memory
     tm_fuzzy: int = 0  # segments offered fuzzy memory matches
+    tm_rejected: int = 0  # exact memory matches not reused: they lack a locked glossary form
     warning: str | None = None
     error: str | None = None
 
@@ -169,6 +171,9 @@ def run_articles(
                 if existing is not None:
                     result.kept = merge_existing(article, existing, reuse_mt=_same_mt_settings(old_stamp, stamp))
                 result.tm_exact, result.tm_fuzzy = recall_memory(article, tm)
+                if glossary is not None:  # memory matches and kept human work: the same term check as MT
+                    result.tm_rejected = verify_reused(article.segments, glossary, report.locking)
+                    result.tm_exact -= result.tm_rejected
             except BaseException:
                 lock.release()
                 raise

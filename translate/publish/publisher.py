@@ -41,7 +41,7 @@ from translate.publish.render import (
     template_environment,
     typeset,
 )
-from translate.publish.typography import RULES, TypographyRule
+from translate.publish.typography import RULES, TypographyRule, apply_typography
 from translate.pipeline.articleref import resolve_article
 from translate.publish.manifest import manifest_bytes, parse_manifest, with_entry
 from translate.formats.xliff import xliff_to_article
@@ -690,12 +690,13 @@ def publish_config(settings, **options: Any) -> PublishConfig:
     return config
 
 
-def glossary_check_for(glossary: Path | None) -> tuple[GlossaryCheck | None, str]:
+def glossary_check_for(glossary: Path | None, rules: Sequence[TypographyRule] = RULES) -> tuple[GlossaryCheck | None, str]:
     """The glossary check the gate runs, and a short line saying what it is.
 
     The same check CI runs (``translate glossary check``, translate/glossary/check.py) on this one
-    pair file: every glossary term in a source must be in its French. A glossary that cannot be
-    loaded is an error, not a skipped check.
+    pair file: every glossary term in a source must be in its French, the French taken as it will
+    be published (with the typography ``rules`` the page gets), so what passes is what readers
+    see. A glossary that cannot be loaded is an error, not a skipped check.
     """
     if glossary is None:
         return None, "no glossary configured"
@@ -706,8 +707,11 @@ def glossary_check_for(glossary: Path | None) -> tuple[GlossaryCheck | None, str
         return None, "not run (the glossary check is not part of this version)"
     loaded = load_glossary(Path(glossary))
 
+    def published(text: str) -> str:
+        return apply_typography(text, rules)
+
     def check(article: Article, pair_file: Path) -> list[str]:
-        report = check_pair_files([Path(pair_file)], loaded, entities=False)
+        report = check_pair_files([Path(pair_file)], loaded, entities=False, french_of=published)
         return [v.message() for v in report.violations]
 
     return check, f"passed ({glossary}, {len(loaded)} entries)"

@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from typing import Sequence
 
 from translate.core.article import Article, Segment
+from translate.glossary.textmatch import missing_forms
+from translate.publish.typography import apply_typography
 
 _TOKEN = re.compile(r"\S+")
 
@@ -134,20 +136,13 @@ def corpus_hter(pairs: Sequence[tuple[str, str]]) -> float | None:
 def term_checks(seg: Segment) -> list[TermCheck]:
     """Each locked term of ``seg``: does its French form appear in the current target?
 
-    The glossary module's rule when it is there (whole words, exact case, one occurrence per
-    hit); else a case-insensitive substring test.
+    The comparison locking, the check and the publish gate share (whole words, typographic
+    variants and the entry's case rule, one occurrence per hit), on the target as it will be
+    published (with the default typography).
     """
-    target = seg.target or ""
-    try:
-        from translate.glossary.entries import missing_forms
-    except ImportError:
-        missing_forms = None
-    if missing_forms is not None:
-        missing = {id(hit) for hit in missing_forms(target, list(seg.terms))}
-        return [TermCheck(t.source_text, t.target, t.entry_id, id(t) not in missing) for t in seg.terms]
-    low = target.casefold()
-    return [TermCheck(t.source_text, t.target, t.entry_id, bool(t.target) and t.target.casefold() in low)
-            for t in seg.terms]
+    target = apply_typography(seg.target or "")
+    missing = {id(hit) for hit in missing_forms(target, list(seg.terms))}
+    return [TermCheck(t.source_text, t.target, t.entry_id, id(t) not in missing) for t in seg.terms]
 
 
 def _glossary_terms(article: Article, glossary_path) -> str:

@@ -42,7 +42,7 @@ def command(ctx: click.Context, article: str, workdir: Path | None, out: Path | 
     pair = locate_pair_file(article, workdir or settings.workdir)
     config = publish_config(settings, out=out, fmt=fmt, templates=templates, index=index, typography=typography)
     config.draft = draft
-    check, label = glossary_check_for(glossary or settings.glossary)
+    check, label = glossary_check_for(glossary or settings.glossary, config.rules)
     result = publish_pair_file(pair, config, glossary_check=check, glossary_label=label)
     for warning in result.warnings:
         click.echo(f"Warning: {result.slug}: {warning}", err=True)

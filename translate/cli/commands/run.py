@@ -39,8 +39,11 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
                 f"{result.slug}: {result.segments} segments ({result.machine} machine-translated, "
                 f"{result.kept} kept, {result.flagged} flagged) -> {result.pair_file}{label}"
             )
-            if result.tm_exact or result.tm_fuzzy:
-                click.echo(f"{result.slug}: translation memory: {result.tm_exact} exact, {result.tm_fuzzy} with fuzzy matches")
+            if result.tm_exact or result.tm_fuzzy or result.tm_rejected:
+                rejected = (f", {result.tm_rejected} exact not reused (a locked glossary form missing: translated again)"
+                            if result.tm_rejected else "")
+                click.echo(f"{result.slug}: translation memory: {result.tm_exact} exact, {result.tm_fuzzy} with fuzzy "
+                           f"matches{rejected}")
             if result.warning:
                 click.echo(f"Warning: {result.warning}", err=True)
         else:

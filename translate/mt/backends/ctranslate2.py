@@ -6,7 +6,12 @@ keeps the rest of the pipeline (splitting, de-duplication, length-sorted token-b
 results in input order, output bounds, stamps) from :class:`translate.mt.engine.BatchEngine`.
 
 Constrained decoding: CTranslate2's translator takes no logits processors, so
-``supports_logits_processors`` is False; glossary locking falls back to verification and repair.
+``supports_logits_processors`` is False. Glossary locking sends the segments its placeholder pass
+leaves without a locked form to :meth:`CTranslate2Engine.constrained_engine`: the same model
+loaded with transformers (from the folder or cached hub model the conversion recorded), on first
+need only, for the constrained pass; only when that model is not available do they go to repair.
+The cost (a second copy of the model in memory and its load time, once per run; see
+bench/lock_paths.py --backend ctranslate2) is paid only by runs with such segments.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from translate.mt.engine import (DEFAULT_MODEL, BatchEngine, EngineSettings, _check_model_folder, _folder_fingerprint,
-                      _looks_like_path, _quiet_transformers, clean_output)
+from translate.mt.engine import (DEFAULT_MODEL, BatchEngine, EngineSettings, MarianEngine, _check_model_folder,
+                                 _folder_fingerprint, _looks_like_path, _quiet_transformers, clean_output)
 from translate.core.errors import ModelError
 from translate.core.fsio import atomic_write_text
 
@@ -152,6 +157,8 @@ class CTranslate2Engine(BatchEngine):
         self.folder = folder
         self.meta = meta
         self._special_tokens = set(tokenizer.all_special_tokens)
+        self._fallback: Any = None  # the transformers engine for constrained passes, loaded on first need
+        self._fallback_error: str | None = None
         # What tokenizer.decode does for a shared vocabulary, set once (decode sets it per call).
         tokenizer._decode_use_source_tokenizer = not getattr(tokenizer, "separate_vocabs", False)
 
@@ -185,6 +192,26 @@ class CTranslate2Engine(BatchEngine):
         engine = cls(translator, tokenizer, meta, folder=folder, device=device, settings=settings)
         engine.stats.load_seconds = time.perf_counter() - started
         return engine
+
+    def constrained_engine(self):
+        """The transformers engine on the same model and device, for glossary locking's
+        constrained pass; None (with :attr:`fallback_error` saying why) when the original model
+        is not available here. Loaded once, on first call."""
+        if self._fallback is not None or self._fallback_error is not None:
+            return self._fallback
+        source = str(self.meta.get("model", ""))
+        started = time.perf_counter()
+        try:
+            self._fallback = MarianEngine.load(source, device=self.device, settings=self.settings)
+        except ModelError as exc:
+            self._fallback_error = f"the model {source!r} is not available to the transformers backend ({exc})"
+            return None
+        self.stats.fallback_load_seconds = time.perf_counter() - started
+        return self._fallback
+
+    @property
+    def fallback_error(self) -> str | None:
+        return self._fallback_error
 
     def _encode(self, text: str) -> list[str]:
         # CTranslate2 takes the pieces themselves: no round trip through ids.
