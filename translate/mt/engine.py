@@ -326,8 +326,11 @@ class BatchEngine:
         import sentencepiece
         import transformers
 
+        from translate.core.public import model_label
+
         return {
-            "model": self.model_id,
+            # A local folder goes out as its name; model-revision (its content fingerprint) identifies it.
+            "model": model_label(self.model_id, local=_looks_like_path(self.model_id)),
             "model-revision": self.revision,
             "test-model": "yes" if self.is_test_model else "no",
             "beam-size": str(self.settings.beam_size),
@@ -613,14 +616,15 @@ def _in_hub_cache(name: str, kwargs: dict) -> bool:
 
 
 def _folder_fingerprint(folder: Path) -> str:
+    """The content fingerprint of a local model folder: SHA-256 over each file's name and bytes
+    (weights included, so two folders with the same name but other weights differ)."""
     digest = hashlib.sha256()
     for name in sorted(os.listdir(folder)):
         path = folder / name
         if not path.is_file():
             continue
-        digest.update(name.encode())
-        if name.endswith((".json", ".spm")):
-            digest.update(path.read_bytes())
-        else:
-            digest.update(str(path.stat().st_size).encode())
+        digest.update(name.encode() + b"\0")
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
     return "sha256:" + digest.hexdigest()[:16]

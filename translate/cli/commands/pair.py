@@ -37,6 +37,8 @@ def import_(ctx: click.Context, file: Path, article: str | None, by: str | None,
     states = ", ".join(f"{n} {s}" for s, n in sorted(report.states.items()))
     click.echo(f"{report.slug}: imported XLIFF {report.version} ({report.units} units): {report.changed_targets} "
                f"targets changed, {report.changed_states} states changed; now {states} -> {report.pair_file}")
+    for warning in report.warnings:
+        click.echo(f"Warning: {file}: {warning}", err=True)
     if report.warning:
         click.echo(f"Warning: {report.warning}", err=True)
 
