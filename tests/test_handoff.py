@@ -249,3 +249,29 @@ def test_import_refuses_a_mismatch_and_names_the_unit_directly(handoff, tmp_path
     shutil.copytree(handoff, work)
     with pytest.raises(PairFileError, match="fr-BE"):
         import_pair_file(back, work)
+
+
+@pytest.mark.parametrize("value, label", [
+    ("Helsinki-NLP/opus-mt-en-fr", "Helsinki-NLP/opus-mt-en-fr"),
+    ("/home/desk/models/opus-fr", "opus-fr"),
+    ("./models/opus-fr/", "opus-fr"),
+    ("~/m/tiny", "tiny"),
+    ("/root/.cache/huggingface/hub/models--Helsinki-NLP--opus-mt-en-fr/snapshots/0a1b2c", "Helsinki-NLP/opus-mt-en-fr"),
+    ("C:\\Users\\desk\\models\\opus", "opus"),
+])
+def test_model_label_is_a_name_never_a_path(value, label):
+    from translate.core.public import model_label
+
+    assert model_label(value) == label
+
+
+@pytest.mark.parametrize("value, clean", [
+    ("memory:tmx:/home/desk/old.tmx", "memory:tmx:old.tmx"),
+    ("memory:putin-biden-geneva-summit", "memory:putin-biden-geneva-summit"),
+    ("see https://example.com/a/b", "see https://example.com/a/b"),
+    ("from ~/work/x.tmx", "from x.tmx"),
+])
+def test_scrub_takes_machine_paths_out_of_values(value, clean):
+    from translate.core.public import scrub
+
+    assert scrub(value) == clean
