@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from translate.core.errors import ModelError, TranslateError
+from translate.core.public import model_label
 from translate.mt.longsplit import split_to_fit
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-en-fr"
@@ -325,8 +326,6 @@ class BatchEngine:
         """What produced a translation: written into pair files so a result can be reproduced."""
         import sentencepiece
         import transformers
-
-        from translate.core.public import model_label
 
         return {
             # A local folder goes out as its name; model-revision (its content fingerprint) identifies it.
