@@ -38,3 +38,23 @@ def seed_article(tmp_path) -> Path:
 @pytest.fixture
 def workdir(tmp_path) -> Path:
     return tmp_path / "work"
+
+
+@pytest.fixture(scope="session")
+def handoff(tmp_path_factory, engine) -> Path:
+    """A workdir with the seed article and a Markdown article (inline codes) drafted by the test
+    model, the repository's glossary locked (tests/handoffkit.py, tests/test_handoff.py)."""
+    from handoffkit import ARTICLES, CODES, SEED
+
+    from translate.formats.xliff import read_pair_file
+    from translate.glossary.entries import load_glossary
+    from translate.pipeline.workflow import run_articles
+
+    work = tmp_path_factory.mktemp("handoff") / "work"
+    report = run_articles(ARTICLES, engine, work, glossary=load_glossary(REPO / "glossary"))
+    assert not report.failed, [r.error for r in report.failed]
+    article, _ = read_pair_file(work / f"{SEED}.xlf")
+    assert any(seg.terms for seg in article.segments), "the seed article should have glossary hits"
+    codes, _ = read_pair_file(work / f"{CODES}.xlf")
+    assert any(seg.codes for seg in codes.segments), "the Markdown article should have inline codes"
+    return work

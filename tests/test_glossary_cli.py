@@ -152,9 +152,12 @@ def test_suggest_with_spacy_requires_it(tmp_path):
 
 
 # ---------------------------------------------------------------------------- TBX
-def test_export_then_import_keeps_every_entry(tmp_path):
+@pytest.mark.parametrize("version, root", [("3", "tbx"), ("2", "martif")])
+def test_export_then_import_keeps_every_entry(tmp_path, version, root):
     out = tmp_path / "g.tbx"
-    assert cli("glossary", "export", "--glossary", str(REPO / "glossary"), "-o", str(out)).exit_code == 0
+    result = cli("glossary", "export", "--glossary", str(REPO / "glossary"), "--tbx-version", version, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert parse_xml(out.read_bytes(), "g.tbx").tag.rsplit("}", 1)[-1] == root
     tsv = tmp_path / "back" / "imported.tsv"
     result = cli("glossary", "import", str(out), "-o", str(tsv), "--glossary", str(tmp_path / "none"))
     assert result.exit_code == 0, result.output
@@ -187,10 +190,10 @@ def tbx_entries(draw):
 
 
 @settings(max_examples=40, deadline=None)
-@given(tbx_entries())
-def test_tbx_round_trip(entries):
+@given(tbx_entries(), st.sampled_from(["2", "3"]))
+def test_tbx_round_trip(entries, version):
     assume(entries)
-    back = tbx_to_entries(parse_xml(entries_to_tbx(entries), "rt.tbx"), "rt.tbx")
+    back = tbx_to_entries(parse_xml(entries_to_tbx(entries, version=version), "rt.tbx"), "rt.tbx")
     key = lambda e: (e.en, e.fr, e.type, e.note, e.case, e.variants, e.plural, e.fr_plural)  # noqa: E731
     assert [key(e) for e in back] == [key(e) for e in entries]
 

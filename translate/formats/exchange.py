@@ -9,6 +9,7 @@ lock) and the memory updated.
 
 from __future__ import annotations
 
+import copy
 import getpass
 import os
 import re
@@ -21,6 +22,7 @@ from translate.core.article import ORIGIN_HUMAN, STATE_ORDER, Article, Candidate
 from translate.core.errors import PairFileError, TranslateError
 from translate.core.fsio import check_write_target
 from translate.core.inline import place_codes
+from translate.core.public import public_source, public_stamp, scrub
 from translate.pipeline.article_lock import article_lock
 from translate.pipeline.history import add_history, entry_from
 from translate.pipeline.merge import is_human
@@ -37,6 +39,7 @@ from translate.formats.xliff import article_to_xliff
 from translate.core.xmlsafe import parse_xml
 
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FORMATS = ("xliff21", "xliff12", "tmx")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 _SHOW = 8  # ids named in one message
@@ -82,6 +85,7 @@ class Incoming:
     slug: str
     target_lang: str | None
     units: list[UnitIn]
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_incoming(path: Path) -> Incoming:
@@ -125,12 +129,34 @@ def read_incoming(path: Path) -> Incoming:
         for unit in units:
             unit.line = lines.get(unit.id)
         for seg_el in root.iter(f"{{{XLIFF2}}}target"):
-            lang = seg_el.get("{http://www.w3.org/XML/1998/namespace}lang")
+            lang = seg_el.get(XML_LANG)
             if lang and primary_language(lang) != "fr":
                 raise PairFileError(f"{path}: line {seg_el.sourceline}: a target is in {lang!r}, not French.")
+        _check_target_langs(root, str(path))
         return Incoming("2.1", slug, root.get("trgLang"), units)
-    slug, target_lang, units = read_units12(root, str(path))
-    return Incoming("1.2", Path(slug).stem.lower() if slug else "", target_lang, units)
+    slug, target_lang, units, warnings = read_units12(root, str(path))
+    return Incoming("1.2", Path(slug).stem.lower() if slug else "", target_lang, units, warnings)
+
+
+def _check_target_langs(root, origin: str) -> None:
+    """XLIFF 2 requires a segment target's ``xml:lang`` to equal the file's ``trgLang``: a regional
+    variant (``fr-FR``) is accepted only where the file declares it, and a mismatch is refused
+    with the units named."""
+    trg = (root.get("trgLang") or "").lower()
+    wrong: list[str] = []
+    first: tuple[str, int | None] | None = None
+    for unit in root.iter(f"{{{XLIFF2}}}unit"):
+        for seg in unit.iter(f"{{{XLIFF2}}}segment"):
+            target = seg.find(f"{{{XLIFF2}}}target")
+            lang = target.get(XML_LANG) if target is not None else None
+            if lang and lang.lower() != trg:
+                wrong.append(f"{unit.get('id')}/{seg.get('id')}")
+                first = first or (lang, target.sourceline)
+    if wrong:
+        raise PairFileError(
+            f"{origin}: line {first[1]}: target xml:lang {first[0]!r} differs from the file's trgLang "
+            f"{root.get('trgLang')!r} in unit/segment {_named(wrong)}; XLIFF 2 requires them to match. "
+            "Set one target language for the whole file in the CAT tool and export again. Nothing was imported.")
 
 
 @dataclass
@@ -147,6 +173,7 @@ class ImportReport:
     stale_kept: int = 0  # units of a stale file left alone: the workspace has newer work
     conflicts: list[str] = field(default_factory=list)  # kept as history (keep_conflicts)
     history_added: int = 0  # human texts replaced by this import, kept in the history
+    warnings: list[str] = field(default_factory=list)  # about the file read (a tool's own x- states...)
 
 
 def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
@@ -373,7 +400,8 @@ def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, b
         check_write_target(pair)  # a link or a read-only pair file: refused before the memory opens
         tm = TranslationMemory.open(memory or default_memory_path(workdir))  # fails before any write
         try:
-            report = ImportReport(slug=slug, pair_file=pair, version=incoming.version, units=len(incoming.units))
+            report = ImportReport(slug=slug, pair_file=pair, version=incoming.version, units=len(incoming.units),
+                                  warnings=list(incoming.warnings))
             skip = stale | {c.unit.id for c in conflicts}
             report.stale_kept = len(stale)
             report.changed_targets, report.changed_states = apply_incoming(incoming, current, by=by, skip=skip,
@@ -393,6 +421,7 @@ def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, b
 def export_article(article: Article, stamp: dict[str, str], fmt: str) -> bytes:
     """The article in ``fmt`` (xliff21, xliff12 or tmx), checked against its schema before it leaves."""
 
+    article, stamp = outgoing(article, stamp)
     if fmt == "xliff21":
         data = article_to_xliff(article, stamp)
         problems = validate_xliff21(parse_xml(data, "export"))
@@ -410,3 +439,16 @@ def export_article(article: Article, stamp: dict[str, str], fmt: str) -> bytes:
     if problems:  # our own output: a bug, but never hand a tool an invalid file
         raise PairFileError(f"the {fmt} export of {article.slug!r} is not valid: {'; '.join(problems[:3])}")
     return data
+
+
+def outgoing(article: Article, stamp: dict[str, str]) -> tuple[Article, dict[str, str]]:
+    """A copy of ``article`` and ``stamp`` fit to leave the workspace: no path of this machine in the
+    provenance (a model folder), the source path or the memory candidates' origins
+    (:mod:`translate.core.public`)."""
+    out = copy.deepcopy(article)
+    source = public_source(str(out.source_path)) if out.source_path is not None else None
+    out.source_path = Path(source) if source else None
+    for seg in out.segments:
+        for cand in seg.candidates:
+            cand.origin = scrub(cand.origin) if cand.origin else cand.origin
+    return out, public_stamp(stamp or {})

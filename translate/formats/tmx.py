@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 from translate import __version__
 from translate.core.errors import InputError
+from translate.core.public import scrub
 from translate.pipeline.memory import Entry
 from translate.formats.schemas import schema_dir
 from translate.core.xmlsafe import read_xml_file
@@ -80,7 +82,7 @@ def write_tmx(entries: Iterable[Entry], *, srclang: str = "en", created: str | N
             attrs["changeid"] = entry.author
         tu = etree.SubElement(body, "tu", **attrs)
         for key, value in (("x-article", entry.article), ("x-segment", entry.segment), ("x-state", entry.state),
-                           ("x-origin", entry.origin)):
+                           ("x-origin", scrub(entry.origin) if entry.origin else entry.origin)):
             if value:
                 etree.SubElement(tu, "prop", type=key).text = value
         for lang, text in ((entry.src_lang, entry.source), (entry.tgt_lang, entry.target)):
@@ -137,7 +139,8 @@ def read_tmx(root, origin: str, *, source_lang: str = "en", target_lang: str = "
         if not source.strip() or not target.strip():
             missing.append(f"{where} has an empty segment")
             continue
-        entries.append(Entry(source=source, target=target, origin=f"tmx:{props.get('x-origin') or origin}",
+        # The file's name only: a path of this machine would travel on in exports of the memory.
+        entries.append(Entry(source=source, target=target, origin=f"tmx:{scrub(props.get('x-origin') or Path(origin).name)}",
                              state=props.get("x-state") or None, author=tu.get("changeid") or tu.get("creationid"),
                              updated=_iso_date(tu.get("changedate") or tu.get("creationdate")),
                              src_lang=source_lang, tgt_lang=target_lang))

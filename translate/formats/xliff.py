@@ -20,7 +20,7 @@ from translate.core.article import ORIGIN_HUMAN, STATES, Article, Block, Metadat
 from translate.core.errors import PairFileError, TranslateError
 from translate.core.fsio import atomic_write_bytes
 from translate.core.inline import indent_structure, original_data, read_content, write_content
-from translate.glossary.termmarks import read_terms, write_terms
+from translate.glossary.termmarks import GLS, TRM, read_terms, write_terms
 from translate.core.article import Candidate
 from translate.core.xmlsafe import read_xml_file
 from translate.formats.schemas import validate_xliff21
@@ -29,7 +29,9 @@ XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
 MTC = "urn:oasis:names:tc:xliff:matches:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-NSMAP = {None: XLIFF, "mda": MDA, "mtc": MTC}
+# Every namespace the file may use is declared once, on <xliff>, with the core namespace as the
+# default: some validators (OpenXLIFF) read declarations only there and expect unprefixed core tags.
+NSMAP = {None: XLIFF, "mda": MDA, "mtc": MTC, "gls": GLS, "trm": TRM}
 SUBSTATE_PREFIX = "tr:"
 KIND_PREFIX = "tr:"
 

@@ -14,6 +14,9 @@ reviewed    ``signed-off``                                   signed-off (or ``ap
 final       ``final``, ``approved="yes"``                    final
 =========== =============================================== ===============================
 
+A tool's own ``x-`` state (the 1.2 schema allows any) is read by the rest of the unit: a target
+with text is translated (reviewed when ``approved="yes"``), an empty one initial, with a warning.
+
 The MT draft and memory candidates go out as ``<alt-trans>`` (``match-quality`` for memory
 matches); notes as ``<note>``. Export is checked against the strict 1.2 schema; import accepts
 the transitional schema, as tools write it.
@@ -133,15 +136,16 @@ def _text(element) -> str:
     return "".join(element.itertext())
 
 
-def read_units12(root, origin: str) -> tuple[str, str | None, list[UnitIn]]:
-    """(article slug, target language, units) of a parsed XLIFF 1.2 document. Validates nothing:
-    the caller validates first."""
+def read_units12(root, origin: str) -> tuple[str, str | None, list[UnitIn], list[str]]:
+    """(article slug, target language, units, warnings) of a parsed XLIFF 1.2 document. Validates
+    nothing: the caller validates first."""
 
     files = root.findall(_q("file"))
     if len(files) != 1:
         raise PairFileError(f"{origin}: expected one <file> element, found {len(files)}.")
     file_el = files[0]
     units: list[UnitIn] = []
+    warnings: list[str] = []
     for tu in file_el.iter(_q("trans-unit")):
         target_el = tu.find(_q("target"))
         raw_state = target_el.get("state") if target_el is not None else None
@@ -151,6 +155,13 @@ def read_units12(root, origin: str) -> tuple[str, str | None, list[UnitIn]]:
             state = State.TRANSLATED
         elif raw_state in _STATE_IN:
             state = _STATE_IN[raw_state]
+        elif raw_state.startswith("x-"):
+            # The 1.2 schema allows any x- state and CAT tools use that freedom: read the unit by
+            # the rest of it (target text; the approved flag below), say so, refuse nothing.
+            state = "translated" if _text(target_el).strip() else "initial"
+            shown = state if tu.get("approved") != "yes" or state == "initial" else "reviewed"
+            warnings.append(f"unit {tu.get('id')!r} (line {tu.sourceline}): state {raw_state!r} is a tool's own; "
+                            f"read as {shown} from its target and approved flag")
         else:
             raise PairFileError(f"{origin}: line {tu.sourceline}: unit {tu.get('id')!r}: unknown state {raw_state!r}.")
         if tu.get("approved") == "yes" and target_el is not None and state in (State.INITIAL, State.TRANSLATED):
@@ -170,7 +181,7 @@ def read_units12(root, origin: str) -> tuple[str, str | None, list[UnitIn]]:
             line=tu.sourceline,
             revision=_revision(tu.get("extradata")),
         ))
-    return file_el.get("original") or "", file_el.get("target-language"), units
+    return file_el.get("original") or "", file_el.get("target-language"), units, warnings
 
 
 def _revision(extradata: str | None) -> str | None:

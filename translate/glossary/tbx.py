@@ -1,7 +1,9 @@
 """TBX (ISO 30042) import and export, TBX-Basic style, so terminologists can use their own tools.
 
-Export writes TBX v3 (``urn:iso:std:iso:30042:ed-2``, ``type="TBX-Basic"``, dialect ``dca``): one
-``conceptEntry`` per glossary entry, an ``en`` and a ``fr`` ``langSec``. The English form is the
+Export writes TBX v3 by default (``urn:iso:std:iso:30042:ed-2``, ``type="TBX-Basic"``, dialect
+``dca``): one ``conceptEntry`` per glossary entry, an ``en`` and a ``fr`` ``langSec``; or, with
+version 2, the same content as TBX v2 (``martif`` / ``termEntry`` / ``langSet`` / ``tig``, no
+namespace) for tools that read only that (Translate Toolkit, older terminology tools). The English form is the
 preferred term, variants are admitted terms; the entry type is the ``subjectField`` descrip, the
 note a ``note``, and matching options (case, plural, French plural) a ``note`` starting with
 ``match:``. Import reads that, TBX v2 (``martif`` / ``termEntry`` / ``langSet`` / ``tig``) and other
@@ -37,37 +39,61 @@ def _text(el) -> str:
     return "".join(el.itertext()).strip() if el is not None else ""
 
 
-def entries_to_tbx(entries: Iterable[GlossaryEntry]) -> bytes:
+TBX_VERSIONS = ("2", "3")
+
+
+def _match_options(entry: GlossaryEntry) -> list[str]:
+    options = []
+    default_case = "ignore" if entry.type == "term" else "auto"
+    if entry.case != default_case:
+        options.append(f"case={entry.case}")
+    if entry.plural is not None:
+        options.append(f"plural={'yes' if entry.plural else 'no'}")
+    if entry.fr_plural:
+        options.append(f"fr_plural={entry.fr_plural}")
+    return options
+
+
+def entries_to_tbx(entries: Iterable[GlossaryEntry], version: str = "3") -> bytes:
+    """The glossary as TBX-Basic: v3 (``<tbx>``, ISO 30042:2019) or v2 (``<martif>``, ISO 30042:2008,
+    which Translate Toolkit and older terminology tools read). Same content either way."""
     from lxml import etree
 
-    root = etree.Element(f"{{{TBX_NS}}}tbx", nsmap={None: TBX_NS}, style="dca", type="TBX-Basic")
+    version = str(version)
+    if version not in TBX_VERSIONS:
+        raise ValueError(f"TBX version {version!r}: use 2 or 3")
+    v3 = version == "3"
+    ns = f"{{{TBX_NS}}}" if v3 else ""  # TBX v2 has no namespace
+    names = ({"root": "tbx", "header": "tbxHeader", "entry": "conceptEntry", "lang": "langSec", "term": "termSec"}
+             if v3 else
+             {"root": "martif", "header": "martifHeader", "entry": "termEntry", "lang": "langSet", "term": "tig"})
+    if v3:
+        root = etree.Element(f"{ns}tbx", nsmap={None: TBX_NS}, style="dca", type="TBX-Basic")
+    else:
+        root = etree.Element("martif", type="TBX-Basic")
     root.set(XML_LANG, "en")
-    header = etree.SubElement(root, f"{{{TBX_NS}}}tbxHeader")
-    desc = etree.SubElement(etree.SubElement(header, f"{{{TBX_NS}}}fileDesc"), f"{{{TBX_NS}}}sourceDesc")
-    etree.SubElement(desc, f"{{{TBX_NS}}}p").text = "Newsroom glossary exported by translate (Read in French)."
-    body = etree.SubElement(etree.SubElement(root, f"{{{TBX_NS}}}text"), f"{{{TBX_NS}}}body")
+    header = etree.SubElement(root, ns + names["header"])
+    desc = etree.SubElement(etree.SubElement(header, f"{ns}fileDesc"), f"{ns}sourceDesc")
+    etree.SubElement(desc, f"{ns}p").text = "Newsroom glossary exported by translate (Read in French)."
+    if not v3:
+        encoding = etree.SubElement(header, "encodingDesc")
+        etree.SubElement(encoding, "p", type="XCSURI").text = "TBXBasicXCSV02.xcs"
+    body = etree.SubElement(etree.SubElement(root, f"{ns}text"), f"{ns}body")
     for entry in entries:
-        concept = etree.SubElement(body, f"{{{TBX_NS}}}conceptEntry", id=entry.id)
-        etree.SubElement(concept, f"{{{TBX_NS}}}descrip", type="subjectField").text = entry.type
+        concept = etree.SubElement(body, ns + names["entry"], id=entry.id)
+        etree.SubElement(concept, f"{ns}descrip", type="subjectField").text = entry.type
         if entry.note:
-            etree.SubElement(concept, f"{{{TBX_NS}}}note").text = entry.note
-        options = []
-        default_case = "ignore" if entry.type == "term" else "auto"
-        if entry.case != default_case:
-            options.append(f"case={entry.case}")
-        if entry.plural is not None:
-            options.append(f"plural={'yes' if entry.plural else 'no'}")
-        if entry.fr_plural:
-            options.append(f"fr_plural={entry.fr_plural}")
+            etree.SubElement(concept, f"{ns}note").text = entry.note
+        options = _match_options(entry)
         if options:
-            etree.SubElement(concept, f"{{{TBX_NS}}}note").text = "match: " + "; ".join(options)
+            etree.SubElement(concept, f"{ns}note").text = "match: " + "; ".join(options)
         for lang, terms in (("en", [entry.en, *entry.variants]), ("fr", [entry.fr])):
-            sec = etree.SubElement(concept, f"{{{TBX_NS}}}langSec")
+            sec = etree.SubElement(concept, ns + names["lang"])
             sec.set(XML_LANG, lang)
             for n, term in enumerate(terms):
-                term_sec = etree.SubElement(sec, f"{{{TBX_NS}}}termSec")
-                etree.SubElement(term_sec, f"{{{TBX_NS}}}term").text = term
-                status = etree.SubElement(term_sec, f"{{{TBX_NS}}}termNote", type="administrativeStatus")
+                term_sec = etree.SubElement(sec, ns + names["term"])
+                etree.SubElement(term_sec, f"{ns}term").text = term
+                status = etree.SubElement(term_sec, f"{ns}termNote", type="administrativeStatus")
                 status.text = PREFERRED if n == 0 else ADMITTED
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

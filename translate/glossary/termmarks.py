@@ -22,7 +22,8 @@ def write_terms(unit, block: Block) -> None:
     hits = [(seg, hit) for seg in block.segments for hit in seg.terms]
     if not hits:
         return
-    glossary = etree.SubElement(unit, f"{{{GLS}}}glossary", nsmap={"gls": GLS, "trm": TRM})
+    # No nsmap here: both namespaces are declared on the root <xliff> (translate/formats/xliff.py).
+    glossary = etree.SubElement(unit, f"{{{GLS}}}glossary")
     for n, (seg, hit) in enumerate(hits, 1):
         entry = etree.SubElement(glossary, f"{{{GLS}}}glossEntry", id=f"t{n}")
         entry.set(f"{{{TRM}}}segment", seg.id)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkable
 
 from translate.core.errors import ModelError, TranslateError
+from translate.core.public import model_label
 from translate.mt.longsplit import split_to_fit
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-en-fr"
@@ -381,7 +382,8 @@ class BatchEngine:
         import transformers
 
         return {
-            "model": self.model_id,
+            # A local folder goes out as its name; model-revision (its content fingerprint) identifies it.
+            "model": model_label(self.model_id, local=_looks_like_path(self.model_id)),
             "model-revision": self.revision,
             "test-model": "yes" if self.is_test_model else "no",
             "beam-size": str(self.settings.beam_size),
@@ -673,14 +675,15 @@ def _in_hub_cache(name: str, kwargs: dict) -> bool:
 
 
 def _folder_fingerprint(folder: Path) -> str:
+    """The content fingerprint of a local model folder: SHA-256 over each file's name and bytes
+    (weights included, so two folders with the same name but other weights differ)."""
     digest = hashlib.sha256()
     for name in sorted(os.listdir(folder)):
         path = folder / name
         if not path.is_file():
             continue
-        digest.update(name.encode())
-        if name.endswith((".json", ".spm")):
-            digest.update(path.read_bytes())
-        else:
-            digest.update(str(path.stat().st_size).encode())
+        digest.update(name.encode() + b"\0")
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
     return "sha256:" + digest.hexdigest()[:16]

@@ -173,14 +173,16 @@ def _files(path: Path) -> list[Path]:
 @glossary_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The TBX file to write [standard output].")
+@click.option("--tbx-version", type=click.Choice(["2", "3"]), default="3", show_default=True,
+              help="3: TBX v3 (<tbx>); 2: TBX v2 (<martif>), for tools that read only that.")
 @click.pass_context
-def export(ctx: click.Context, glossary: Path | None, output: Path | None) -> None:
-    """Export the glossary as TBX (TBX-Basic, TBX v3)."""
+def export(ctx: click.Context, glossary: Path | None, output: Path | None, tbx_version: str) -> None:
+    """Export the glossary as TBX-Basic (TBX v3, or v2 with --tbx-version 2). `glossary import` reads both."""
     from translate.core.fsio import atomic_write_bytes
     from translate.glossary.tbx import entries_to_tbx
 
     glossary = _load(ctx, glossary)
-    data = entries_to_tbx(glossary.entries)
+    data = entries_to_tbx(glossary.entries, version=tbx_version)
     if output is None:
         click.get_binary_stream("stdout").write(data)
     else:

@@ -54,6 +54,8 @@ def import_(ctx: click.Context, file: Path, article: str | None, by: str | None,
         click.echo(f"{report.history_added} earlier human text(s) kept in the segments' history.")
     for line in report.conflicts:
         click.echo(f"Warning: conflict kept in the history, not imported: {line}", err=True)
+    for warning in report.warnings:
+        click.echo(f"Warning: {file}: {warning}", err=True)
     if report.warning:
         click.echo(f"Warning: {report.warning}", err=True)
 

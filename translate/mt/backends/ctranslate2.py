@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from translate.core.public import model_label
 from translate.mt.engine import (DEFAULT_MODEL, BatchEngine, EngineSettings, MarianEngine, _check_model_folder,
                                  _folder_fingerprint, _looks_like_path, _quiet_transformers, clean_output)
 from translate.core.errors import ModelError
@@ -101,7 +102,8 @@ def convert_model(model: str = DEFAULT_MODEL, output: Path | None = None, *, qua
                 shutil.copy2(source / name, staging / TOKENIZER_DIR / name)
         config = json.loads((source / "config.json").read_text("utf-8"))
         meta = {
-            "model": model if not _looks_like_path(model) else str(Path(model).expanduser()),
+            # A local folder is recorded by name (its fingerprint is the revision): no machine path.
+            "model": model if not _looks_like_path(model) else model_label(str(Path(model).expanduser()), local=True),
             "model-revision": revision,
             "quantization": quantization,
             "ctranslate2": ctranslate2.__version__,
