@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from catwriters import X2, X12
-from translate.cli import main
+from translate.cli.group import main
 from translate.formats.exchange import export_article, import_pair_file
 from translate.formats.xliff import read_pair_file
 

@@ -206,7 +206,6 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-@pytest.mark.xfail(reason="fsio mode rule lands with issue 12", strict=True)
 def test_every_file_handed_off_is_0644_under_umask_022(umask_022, handoff, tmp_path):
     work = tmp_path / "work"
     shutil.copytree(handoff, work)
@@ -232,7 +231,6 @@ def test_every_file_handed_off_is_0644_under_umask_022(umask_022, handoff, tmp_p
     assert modes == {p.name: oct(0o644) for p in written}
 
 
-@pytest.mark.xfail(reason="fsio mode rule lands with issue 12", strict=True)
 def test_a_run_writes_the_pair_file_0644_under_umask_022(umask_022, tmp_path, test_model_dir):
     src = tmp_path / "summit.md"
     shutil.copy(ARTICLES[1], src)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cattool import edit_xliff12, edit_xliff21
 from conftest import SEED_ARTICLE
-from translate.cli import main
+from translate.cli.group import main
 from translate.formats.xliff import read_pair_file
 
 ARTICLE = """Geneva summit ends with a handshake

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from translate.cli import main
+from translate.cli.group import main
 from translate.core.article import ORIGIN_HUMAN, ORIGIN_MT, ORIGIN_TM_EXACT
 from translate.formats.xliff import read_pair_file, write_pair_file
 from translate.glossary.check import check_pair_files

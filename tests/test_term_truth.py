@@ -320,7 +320,7 @@ def test_ctranslate2_without_the_original_model_repairs_and_says_why(ct2_dir, tm
     moved = tmp_path / "ct2"
     shutil.copytree(ct2_dir, moved)
     meta = json.loads((moved / "translate-convert.json").read_text("utf-8"))
-    meta["model"] = str(tmp_path / "gone")
+    meta["model"] = meta["source-path"] = str(tmp_path / "gone")  # the original model moved away
     (moved / "translate-convert.json").write_text(json.dumps(meta), "utf-8")
     ct2 = load_backend("ctranslate2", str(moved), device="cpu", settings=EngineSettings(beam_size=1))
     g = glossary_of("Sergey Lavrov\tSergueï Lavrov\tperson")

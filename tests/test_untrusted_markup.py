@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from translate.cli import main
+from translate.cli.group import main
 from translate.core.article import InlineCode
 from translate.formats.xliff import read_pair_file, write_pair_file
 

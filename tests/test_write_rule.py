@@ -35,7 +35,7 @@ def _workspace(tmp_path: Path) -> Path:
 
 
 def _cli(*args) -> None:
-    from translate.cli import main
+    from translate.cli.group import main
 
     result = CliRunner().invoke(main, [str(a) for a in args])
     if result.exit_code != 0:

@@ -109,6 +109,9 @@ def convert_model(model: str = DEFAULT_MODEL, output: Path | None = None, *, qua
             "ctranslate2": ctranslate2.__version__,
             "test-model": bool(config.get("translate_test_model", False)),
             "max_position_embeddings": int(config.get("max_position_embeddings", 512) or 512),
+            # Where the original model lives on this machine, for locking's constrained pass; this
+            # file stays in the local cache and never goes out with a pair file.
+            "source-path": str(Path(model).expanduser().resolve()) if _looks_like_path(model) else "",
         }
         atomic_write_text(staging / META_NAME, json.dumps(meta, indent=2))
     except ModelError:
@@ -201,7 +204,7 @@ class CTranslate2Engine(BatchEngine):
         is not available here. Loaded once, on first call."""
         if self._fallback is not None or self._fallback_error is not None:
             return self._fallback
-        source = str(self.meta.get("model", ""))
+        source = str(self.meta.get("source-path") or self.meta.get("model", ""))
         started = time.perf_counter()
         try:
             self._fallback = MarianEngine.load(source, device=self.device, settings=self.settings)
