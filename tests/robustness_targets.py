@@ -241,12 +241,9 @@ class Target:
         """None when the target can run here, else why not."""
         for need in self.needs:
             module, _, attr = need.partition(":")
-            try:
-                mod = importlib.import_module(module)
-            except ImportError:
-                return f"{module} is not on this branch yet"
+            mod = importlib.import_module(module)  # a missing module is a failure, never a skip
             if attr and not hasattr(mod, attr):
-                return f"{module}.{attr} is not on this branch yet"
+                raise AttributeError(f"{module}.{attr} is missing: the target names a function that is gone")
         return None
 
     def strategy(self) -> st.SearchStrategy[bytes]:

@@ -45,6 +45,8 @@ from translate.publish.typography import RULES, TypographyRule, apply_typography
 from translate.pipeline.articleref import resolve_article
 from translate.publish.manifest import manifest_bytes, parse_manifest, with_entry
 from translate.formats.xliff import xliff_to_article
+from translate.glossary.check import check_pair_files
+from translate.glossary.entries import load_glossary
 from translate.core.xmlsafe import parse_xml
 from translate.core.fsio import atomic_write_bytes, check_write_target, file_lock
 from translate.core.config import read_section
@@ -700,11 +702,6 @@ def glossary_check_for(glossary: Path | None, rules: Sequence[TypographyRule] = 
     """
     if glossary is None:
         return None, "no glossary configured"
-    try:
-        from translate.glossary.entries import load_glossary
-        from translate.glossary.check import check_pair_files
-    except ImportError:
-        return None, "not run (the glossary check is not part of this version)"
     loaded = load_glossary(Path(glossary))
 
     def published(text: str) -> str:

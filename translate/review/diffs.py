@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Sequence
 
 from translate.core.article import Article, Segment
+from translate.glossary.entries import load_glossary
 from translate.glossary.textmatch import missing_forms
 from translate.publish.typography import apply_typography
 
@@ -151,10 +152,6 @@ def _glossary_terms(article: Article, glossary_path) -> str:
     if any(seg.terms for seg in article.segments):
         return "pair file"
     if glossary_path is None:
-        return "none"
-    try:
-        from translate.glossary.entries import load_glossary
-    except ImportError:
         return "none"
     from pathlib import Path
 

@@ -1,0 +1,82 @@
+"""The package's layout stays what docs/DESIGN.md says: every module in the map, no import circles."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "translate"
+
+
+def _modules() -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel.endswith("/__init__.py") and rel.count("/") >= 1 and not rel.startswith("mt/backends/") \
+                and not rel.startswith("formats/schemas/"):
+            continue  # subpackage markers: a docstring only
+        if rel.startswith("cli/commands/") and rel != "cli/commands/__init__.py":
+            rel = "cli/commands/*.py"
+        found.add(rel)
+    found.discard("cli/commands/__init__.py")
+    return found
+
+
+def test_every_module_is_in_the_design_map_and_nothing_else():
+    design = (ROOT / "docs" / "DESIGN.md").read_text("utf-8")
+    section = design[design.index("## The package"):design.index("## The commands")]
+    mapped = set(re.findall(r"^\| `([^`]+\.py)` \|", section, re.M))
+    assert mapped == _modules(), (f"missing from the map: {sorted(_modules() - mapped)}; "
+                                  f"in the map but not in the package: {sorted(mapped - _modules())}")
+
+
+def _top_imports(path: Path) -> set[str]:
+    deps = set()
+    for node in ast.parse(path.read_text("utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("translate"):
+            deps.add(node.module)
+        elif isinstance(node, ast.Import):
+            deps.update(a.name for a in node.names if a.name.startswith("translate"))
+    return deps
+
+
+def _name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_import_circles():
+    modules = {_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {m: {d for d in _top_imports(p) if d in modules and d != m} for m, p in modules.items()}
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(m: str) -> None:
+        state[m] = 1
+        path.append(m)
+        for d in graph[m]:
+            if state.get(d) == 1:
+                raise AssertionError("import circle: " + " -> ".join(path[path.index(d):] + [d]))
+            if d not in state:
+                visit(d)
+        path.pop()
+        state[m] = 2
+
+    for m in graph:
+        if m not in state:
+            visit(m)
+
+
+def test_our_own_modules_are_imported_at_the_top():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if "cli" in path.relative_to(PACKAGE).parts:
+            continue  # commands import the library when they run, so `translate --help` stays instant
+        for fn in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in ast.walk(fn):
+                    if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("translate"):
+                        offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, "import these at the top of the module: " + ", ".join(offenders)
