@@ -21,5 +21,6 @@ demo: $(VENV)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 test: $(VENV)/.installed
+	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
 	$(BIN)/python -m translate.cli glossary check --glossary glossary --workdir corpus/work
