@@ -17,7 +17,7 @@ from translate.cli.options import (glossary_option, load_engine, load_run_glossa
 @workdir_option
 @click.pass_context
 def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, device: str | None,
-        beam_size: int | None, dtype: str, glossary: Path | None, workdir: Path | None) -> None:
+        beam_size: int | None, dtype: str | None, glossary: Path | None, workdir: Path | None) -> None:
     """Translate ARTICLE files into pair files (XLIFF 2.1) with French machine drafts.
 
     Without --model the real model (Helsinki-NLP/opus-mt-en-fr) is used: from the local cache,
@@ -31,7 +31,8 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
     glossary_path, terms = load_run_glossary(settings, glossary)
     engine = load_engine(settings, model, device, beam_size, dtype)
     label = " [random-weight test model: the French is meaningless]" if engine.is_test_model else ""
-    click.echo(f"Model {engine.model_id} on {engine.device} (loaded in {engine.stats.load_seconds:.1f} s){label}", err=True)
+    click.echo(f"Model {engine.model_id} ({engine.backend_name}, {engine.precision_name}) on {engine.device} "
+               f"(loaded in {engine.stats.load_seconds:.1f} s){label}", err=True)
 
     def report(result) -> None:
         if result.ok:

@@ -152,6 +152,7 @@ class CTranslate2Engine(BatchEngine):
         self.folder = folder
         self.meta = meta
         self._special_tokens = set(tokenizer.all_special_tokens)
+        self.precision_name = str(translator.compute_type)
         # What tokenizer.decode does for a shared vocabulary, set once (decode sets it per call).
         tokenizer._decode_use_source_tokenizer = not getattr(tokenizer, "separate_vocabs", False)
 
@@ -164,7 +165,11 @@ class CTranslate2Engine(BatchEngine):
         folder = find_converted(name_or_path)
         device = _pick_device(ctranslate2, device)
         ct2_device, _, index = device.partition(":")
-        compute = {"auto": "default", "float32": "float32", "float16": "float16", "bfloat16": "bfloat16"}[settings.dtype]
+        if settings.compute_type not in (None, "auto"):
+            compute = settings.compute_type
+        else:  # --dtype, when given, names the compute type; auto keeps what the conversion holds
+            compute = {"auto": "default", "float32": "float32", "float16": "float16", "bfloat16": "bfloat16",
+                       "int8": "int8"}[settings.dtype]
         threads = settings.threads or (os.cpu_count() or 1)
         try:
             translator = ctranslate2.Translator(
@@ -183,6 +188,9 @@ class CTranslate2Engine(BatchEngine):
                              "with `translate model convert --force`.") from None
         meta = json.loads((folder / META_NAME).read_text("utf-8"))
         engine = cls(translator, tokenizer, meta, folder=folder, device=device, settings=settings)
+        engine.precision_reasons = (
+            f"converted with {meta.get('quantization', '?')} weights; compute type {compute} -> "
+            f"{translator.compute_type} on {device}",)
         engine.stats.load_seconds = time.perf_counter() - started
         return engine
 
@@ -232,15 +240,23 @@ def _pick_device(ctranslate2, requested: str | None) -> str:
     return requested
 
 
-def find_converted(name_or_path: str) -> Path:
-    """The converted folder for ``name_or_path``: the folder itself, or its default conversion."""
+def converted_folder(name_or_path: str) -> Path | None:
+    """The converted folder for ``name_or_path`` (the folder itself, or its default conversion), or None."""
     given = Path(name_or_path).expanduser()
     if is_converted(given):
         return given
-    candidates = [default_output(name_or_path, q) for q in (default_quantization(), *QUANTIZATIONS)]
-    for folder in candidates:
+    for folder in [default_output(name_or_path, q) for q in (default_quantization(), *QUANTIZATIONS)]:
         if is_converted(folder):
             return folder
+    return None
+
+
+def find_converted(name_or_path: str) -> Path:
+    """The converted folder for ``name_or_path``: the folder itself, or its default conversion."""
+    found = converted_folder(name_or_path)
+    if found is not None:
+        return found
+    candidates = [default_output(name_or_path, default_quantization())]
     raise ModelError(
         f"no CTranslate2 conversion of {name_or_path!r} found (looked in {candidates[0]}). "
         f"Make it first: translate model convert --model {name_or_path}   "
