@@ -54,7 +54,7 @@ def word_pool() -> list[str]:
     return words
 
 
-def sentences(count: int, seed: int, words: list[str], lo: int = 4, hi: int = 12) -> list[str]:
+def sentences(count: int, seed: int, words: list[str], lo: int = 3, hi: int = 9) -> list[str]:
     rng = random.Random(seed)
     return [" ".join(rng.choice(words) for _ in range(rng.randint(lo, hi))) for _ in range(count)]
 
@@ -178,21 +178,21 @@ def measure(dest: Path, *, count: int, seed: int, dtypes: tuple[str, ...] = ("in
     return result
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=REPO / ".cache" / "precision-guard" / "model")
     parser.add_argument("--record", type=Path, default=REPO / "translate" / "resources" / GUARD_RECORD)
-    parser.add_argument("--minutes", type=float, default=6.0, help="training time cap")
-    parser.add_argument("--steps", type=int, default=3000, help="training step cap")
-    parser.add_argument("--d-model", type=int, default=256)
+    parser.add_argument("--minutes", type=float, default=25.0, help="training time cap (wall clock)")
+    parser.add_argument("--steps", type=int, default=1500, help="training steps")
+    parser.add_argument("--d-model", type=int, default=128)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--vocab", type=int, default=800)
     parser.add_argument("--sentences", type=int, default=300, help="held-out sentences compared")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--smoke", action="store_true", help="seconds: a few steps of a tiny model (tests)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.smoke:
-        args.minutes, args.steps, args.d_model, args.layers, args.vocab, args.sentences = 1.0, 3, 32, 1, 400, 8
+        args.minutes, args.steps, args.d_model, args.layers, args.vocab, args.sentences = 1.0, 2, 32, 1, 400, 4
 
     import torch
 

@@ -42,9 +42,9 @@ def model_options(func):
                         expose_value=False, callback=_remember,
                         help="CTranslate2 compute type [translate.toml, else auto: what the converted model "
                              "holds, int8 on CPU]. Implies --backend ctranslate2 when the backend is auto.")(func)
-    func = click.option("--backend", "backend", type=click.Choice(["auto", "transformers", "ctranslate2"]), default=None,
-                        expose_value=False, callback=_remember,
-                        help="MT backend [translate.toml, else auto: ctranslate2 when its extra is installed and "
+    func = click.option("--backend", "backend", default=None, metavar="NAME", expose_value=False, callback=_remember,
+                        help="MT backend: auto, transformers or ctranslate2 [translate.toml, else auto: ctranslate2 "
+                             "when its extra is installed and "
                              "a converted model exists (or translate.toml allows converting), else transformers].")(func)
     func = click.option("--dtype", type=click.Choice(DTYPE_CHOICES), default=None,
                         help="Precision of the transformers backend [translate.toml, else auto: bfloat16 on GPUs that "

@@ -46,6 +46,8 @@ class EngineSettings:
     # Fixed output lengths, for benchmarks (random weights never stop on their own).
     min_new_tokens: int = 0
     max_new_tokens: int | None = None
+    # Extra keyword arguments for transformers' generate (benchmarks: e.g. a static KV cache).
+    generate_options: dict = field(default_factory=dict)
     # CTranslate2's compute type (auto: what the converted model holds, or --dtype's name).
     compute_type: str = "auto"
     threads: int | None = None  # CPU threads; None: the library's default (one per core)
@@ -441,6 +443,7 @@ class MarianEngine(BatchEngine):
                 max_new_tokens=max(limits) + 1,
                 logits_processor=LogitsProcessorList(chain),
                 **kwargs,
+                **self.settings.generate_options,
             )
         generated = generated.cpu()
         out = [self._finish_row(generated[row].tolist(), limit) for row, limit in enumerate(limits)]
