@@ -103,7 +103,8 @@ def run_naive(folder: Path, args, beam: int) -> dict:
     texts = sentences_for(args, args.naive_sentences)
 
     def one(text: str) -> int:
-        batch = tokenizer([text], return_tensors="pt").to(args.device)
+        limit = min(int(model.config.max_position_embeddings), int(tokenizer.model_max_length))
+        batch = tokenizer([text], return_tensors="pt", truncation=True, max_length=limit).to(args.device)
         with torch.inference_mode():
             out = model.generate(**batch, num_beams=beam, do_sample=False, min_new_tokens=args.tokens,
                                  max_new_tokens=args.tokens + 1)

@@ -95,7 +95,7 @@ def build_model(dest: Path, lines: list[str], *, d_model: int, layers: int, voca
 
 
 def train(dest: Path, *, minutes: float, steps: int, d_model: int, layers: int, vocab_size: int, seed: int,
-          batch: int = 48) -> dict:
+          batch: int = 32) -> dict:
     """Train the guard model into ``dest`` (skipped when a trained one is there); returns its info."""
     info_path = dest / "guard-train.json"
     if info_path.is_file() and (dest / "config.json").is_file():
@@ -105,12 +105,15 @@ def train(dest: Path, *, minutes: float, steps: int, d_model: int, layers: int, 
     from translate.mt.engine import _quiet_transformers
 
     _quiet_transformers()
+    # One thread: on a shared machine two threads mostly wait for each other at every operation.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     words = word_pool()
     train_src = sentences(20000, seed + 1, words)
     lines = train_src[:3000] + [transliterate(s) for s in train_src[:3000]]
     model, tokenizer = build_model(dest, lines, d_model=d_model, layers=layers, vocab_size=vocab_size, seed=seed)
     model.train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.0)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1.5e-3, weight_decay=0.0)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100))
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -127,9 +130,10 @@ def train(dest: Path, *, minutes: float, steps: int, d_model: int, layers: int, 
         scheduler.step()
         losses.append(loss.item())
         step += 1
-        if step % 100 == 0:
-            print(f"  step {step}: loss {sum(losses[-100:]) / 100:.3f} ({time.perf_counter() - started:.0f} s)",
+        if step % 50 == 0:
+            print(f"  step {step}: loss {sum(losses[-50:]) / 50:.3f} ({time.perf_counter() - started:.0f} s)",
                   file=sys.stderr, flush=True)
+    torch.set_num_threads(threads)
     model.eval()
     model.save_pretrained(dest)
     info = {"steps": step, "seconds": round(time.perf_counter() - started, 1), "batch": batch,
@@ -182,9 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=REPO / ".cache" / "precision-guard" / "model")
     parser.add_argument("--record", type=Path, default=REPO / "translate" / "resources" / GUARD_RECORD)
-    parser.add_argument("--minutes", type=float, default=25.0, help="training time cap (wall clock)")
-    parser.add_argument("--steps", type=int, default=1500, help="training steps")
-    parser.add_argument("--d-model", type=int, default=128)
+    parser.add_argument("--minutes", type=float, default=30.0, help="training time cap (wall clock)")
+    parser.add_argument("--steps", type=int, default=2000, help="training steps")
+    parser.add_argument("--d-model", type=int, default=96)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--vocab", type=int, default=800)
     parser.add_argument("--sentences", type=int, default=300, help="held-out sentences compared")

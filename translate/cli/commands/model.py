@@ -45,9 +45,9 @@ def model_info(ctx: click.Context, model: str | None, device: str | None, beam_s
 @click.pass_context
 def model_download(ctx: click.Context, model: str | None) -> None:
     """Download the model into the local cache (needs internet once)."""
-    from translate.mt.engine import MarianEngine
+    from translate.mt.engine import EngineSettings, MarianEngine
 
-    engine = MarianEngine.load(model or settings_from(ctx).model, device="cpu")
+    engine = MarianEngine.load(model or settings_from(ctx).model, device="cpu", settings=EngineSettings(dtype="float32"))
     click.echo(f"{engine.model_id} at revision {engine.revision} is in the local cache.")
 
 
