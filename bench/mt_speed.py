@@ -147,7 +147,8 @@ def run_ct2_direct(ct2_dir: str, sentences: list[str], beam: int, tokens: int, r
 
     started = time.perf_counter()
     translator = ctranslate2.Translator(ct2_dir, device="cpu", compute_type="default",
-                                        intra_threads=os.cpu_count() or 1, inter_threads=1)
+                                        intra_threads=int(os.environ.get("OMP_NUM_THREADS", "0") or 0) or os.cpu_count() or 1,
+                                        inter_threads=1)
     sp_source = spm.SentencePieceProcessor(model_file=str(Path(ct2_dir) / "tokenizer" / "source.spm"))
     sp_target = spm.SentencePieceProcessor(model_file=str(Path(ct2_dir) / "tokenizer" / "target.spm"))
     load = time.perf_counter() - started
@@ -227,6 +228,8 @@ def main() -> None:
                         help="rows [all; the bf16 rows only where the CPU computes bf16 natively]")
     parser.add_argument("--isa", choices=["native", "avx2"], default="native",
                         help="avx2: cap torch, oneDNN, MKL, fbgemm and CTranslate2 to AVX2 (an AVX2-only CPU)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for every row (OMP_NUM_THREADS) [the library default: one per core]")
     parser.add_argument("--profile", choices=ENGINES, default=None, help="also profile this row (cProfile, beam 4)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
@@ -253,6 +256,8 @@ def main() -> None:
         return
 
     env = dict(os.environ, **(AVX2_ENV if args.isa == "avx2" else {}))
+    if args.threads:
+        env["OMP_NUM_THREADS"] = str(args.threads)
     model_dir, ct2_dir = args.work / "opus-mt-en-fr-random", args.work / "opus-mt-en-fr-random-ct2-int8"
     prepare(model_dir, ct2_dir)
     if args.isa == "avx2":
@@ -262,7 +267,7 @@ def main() -> None:
     engines = args.engines or [e for e in ENGINES if not e.endswith("bf16") or native_bf16()]
     before = loadavg()
     print(f"# MT speed: {machine_line()}; isa {args.isa}; {args.tokens} target tokens per sentence; "
-          f"median of {args.rounds} rounds\n")
+          f"median of {args.rounds} rounds; threads {args.threads or 'default'}\n")
     rows = []
     for beam in args.beams:
         for engine in engines:

@@ -125,6 +125,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--naive-every", type=int, default=1)
     parser.add_argument("--isa", choices=["native", "avx2"], default="native")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads for both sides [the library default: one per core]; 1 on a machine "
+                             "shared with other jobs, where threads spin waiting for each other")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -135,6 +138,8 @@ def main() -> int:
 
         args.model = str(build_bench_model(args.work / "opus-mt-en-fr-random"))
     env = dict(os.environ, **(AVX2_ENV if args.isa == "avx2" else {}))
+    if args.threads:
+        env["OMP_NUM_THREADS"] = str(args.threads)
     before = loadavg()
     command = [sys.executable, str(Path(__file__)), "--worker", "--model", args.model, "--glossary", args.glossary,
                "--beam", str(args.beam), "--rounds", str(args.rounds), "--naive-every", str(args.naive_every),
@@ -148,7 +153,7 @@ def main() -> int:
     naive, run = result["rounds"]["naive"], result["rounds"]["run"]
     rate = lambda rows: statistics.median(r["tokens"] / r["seconds"] for r in rows)  # noqa: E731
     print(f"# translate run vs the naive float32 loop: {machine_line()}; isa {args.isa}; beam {args.beam}; "
-          f"median of {args.rounds} alternating rounds\n")
+          f"median of {args.rounds} alternating rounds; threads {args.threads or 'default'}\n")
     print(f"articles: {', '.join(Path(a).name for a in args.articles)} ({result['segments']} segments; naive timed on "
           f"{result['naive_segments']}); glossary {result['glossary']} ({result['glossary_entries']} entries), locking on\n")
     print("| path | backend | precision | target tokens (last round) | seconds (median) | tokens/s (median) | × naive |")

@@ -170,7 +170,8 @@ class CTranslate2Engine(BatchEngine):
         else:  # --dtype, when given, names the compute type; auto keeps what the conversion holds
             compute = {"auto": "default", "float32": "float32", "float16": "float16", "bfloat16": "bfloat16",
                        "int8": "int8"}[settings.dtype]
-        threads = settings.threads or (os.cpu_count() or 1)
+        # Like torch: OMP_NUM_THREADS when set, else one thread per core.
+        threads = settings.threads or _omp_threads() or (os.cpu_count() or 1)
         try:
             translator = ctranslate2.Translator(
                 str(folder), device=ct2_device, device_index=int(index or 0), compute_type=compute,
@@ -224,6 +225,11 @@ class CTranslate2Engine(BatchEngine):
         stamp["ctranslate2"] = str(self.meta.get("ctranslate2", ""))
         stamp["compute-type"] = str(self.translator.compute_type)
         return stamp
+
+
+def _omp_threads() -> int:
+    value = os.environ.get("OMP_NUM_THREADS", "")
+    return int(value) if value.isdigit() else 0
 
 
 def _pick_device(ctranslate2, requested: str | None) -> str:
