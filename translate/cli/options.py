@@ -10,6 +10,9 @@ from pathlib import Path
 import click
 
 from translate.core.config import Settings, load_settings
+from translate.mt.backends import choose_backend, load_backend
+from translate.mt.engine import EngineSettings
+from translate.glossary.entries import load_glossary
 
 
 def settings_from(ctx: click.Context) -> Settings:
@@ -62,9 +65,6 @@ def load_engine(settings: Settings, model: str | None, device: str | None, beam_
                 backend: str | None = None, compute_type: str | None = None):
     """The engine the options and translate.toml ask for; the backend choice is explained in
     ``engine.backend_reasons`` (and the precision in ``engine.precision_reasons``)."""
-    from translate.mt.backends import choose_backend, load_backend
-    from translate.mt.engine import EngineSettings
-
     ctx = click.get_current_context(silent=True)
     given = (ctx.obj or {}).get("engine_options", {}) if ctx is not None else {}
     backend = backend or given.get("backend") or settings.backend
@@ -99,7 +99,6 @@ def glossary_option(func):
 def load_run_glossary(settings: Settings, glossary: Path | None):
     """(path, glossary) for a run that locks terms; (None, None) without one. Called before the
     model loads, so a broken glossary fails fast and nothing is written; its warnings are printed."""
-    from translate.glossary.entries import load_glossary
 
     path = glossary or settings.glossary
     terms = load_glossary(path) if path is not None else None
