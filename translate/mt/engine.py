@@ -20,6 +20,7 @@ from typing import Any, Callable, Sequence
 
 from translate.core.errors import ModelError, TranslateError
 from translate.mt.longsplit import split_to_fit
+from translate.mt.precision import choose_dtype, native_bf16
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-en-fr"
 
@@ -569,8 +570,6 @@ DTYPES = ("auto", "float32", "float16", "bfloat16", "int8")
 
 def _choose_precision(name: str, device: str):
     """The precision for ``--dtype name`` on ``device`` (a :class:`translate.mt.precision.Choice`)."""
-    from translate.mt.precision import choose_dtype
-
     if name not in DTYPES:
         raise ModelError(f"--dtype {name}: use {', '.join(DTYPES)}.")
     if name == "int8" and device != "cpu":
@@ -598,8 +597,6 @@ def quantize_int8(model):
 
 def cpu_has_native_bf16() -> bool:
     """Whether this CPU computes in bfloat16 natively (see :func:`translate.mt.precision.native_bf16`)."""
-    from translate.mt.precision import native_bf16
-
     return native_bf16()
 
 

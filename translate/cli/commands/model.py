@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from translate.cli.options import load_engine, model_options, settings_from
+from translate.mt.precision import cpu_flags, cpu_name
 
 
 @click.group("model")
@@ -20,8 +21,6 @@ def command() -> None:
 def model_info(ctx: click.Context, model: str | None, device: str | None, beam_size: int | None,
                dtype: str | None) -> None:
     """Load the model and print what it is, which backend and precision will be used, and why."""
-    from translate.mt.precision import cpu_flags, cpu_name
-
     engine = load_engine(settings_from(ctx), model, device, beam_size, dtype)
     for key, value in engine.stamp().items():
         click.echo(f"{key}: {value}")
