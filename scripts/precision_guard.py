@@ -7,7 +7,7 @@ sub-word rewrites), until its float32 greedy outputs are mostly right. Then the 
 sources are decoded greedily through our engine (translate.mt.engine.MarianEngine, beam 1) in
 float32, dynamic int8 and bfloat16, and each reduced precision is scored by the share of float32
 tokens it changes, position by position (an inserted or dropped token shifts the rest, which all
-count as changed: strict). A precision changing more than MAX_CHANGED_SHARE (2%) is refused:
+count as changed: strict). A precision changing more than CHANGED_SHARE_LIMIT (2%) is refused:
 ``--dtype auto`` never picks it (translate/mt/precision.py reads the record this writes).
 
     python scripts/precision_guard.py                 # train (cached), measure, write the record
@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translate.mt.precision import GUARD_RECORD, MAX_CHANGED_SHARE, cpu_name  # noqa: E402
+from translate.mt.precision import GUARD_RECORD, CHANGED_SHARE_LIMIT, cpu_name  # noqa: E402
 
 # Respelling rules, applied left to right on lower-cased words: a deterministic "transliteration".
 RULES = [("tion", "sion"), ("th", "z"), ("ck", "k"), ("sh", "ch"), ("w", "ou"), ("ee", "i"), ("oo", "u"),
@@ -176,7 +176,7 @@ def measure(dest: Path, *, count: int, seed: int, dtypes: tuple[str, ...] = ("in
             "changed_tokens": changed,
             "changed_share": round(changed / max(1, total), 5),
             "sentences_differing": differing,
-            "accepted": changed / max(1, total) <= MAX_CHANGED_SHARE,
+            "accepted": changed / max(1, total) <= CHANGED_SHARE_LIMIT,
             "exact_sentences": round(sum(a == b for a, b in zip(outputs[dtype], expected)) / count, 4),
         }
     return result
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "what": "share of float32 greedy tokens each precision changes on held-out sources of a trained "
                 "guard model (scripts/precision_guard.py); --dtype auto refuses a precision over the limit",
-        "max_changed_share": MAX_CHANGED_SHARE,
+        "max_changed_share": CHANGED_SHARE_LIMIT,
         "measured": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "cpu": cpu_name(),
         "torch": torch.__version__.split("+")[0],
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     for dtype, figures in result["precisions"].items():
         verdict = "accepted" if figures["accepted"] else "REFUSED"
         print(f"{dtype}: {figures['changed_share']:.2%} of tokens changed ({figures['changed_tokens']}), "
-              f"{figures['sentences_differing']} sentences differ -> {verdict} (limit {MAX_CHANGED_SHARE:.0%})")
+              f"{figures['sentences_differing']} sentences differ -> {verdict} (limit {CHANGED_SHARE_LIMIT:.0%})")
     print(f"record written to {args.record}")
     return 0
 

@@ -10,7 +10,7 @@ acceptable:
 
 A reduced precision is taken automatically only when the quality guard accepted it: the share
 of tokens its greedy outputs change against float32 on a trained model (see
-scripts/precision_guard.py) must stay at or under :data:`MAX_CHANGED_SHARE`. The figures are
+scripts/precision_guard.py) must stay at or under :data:`CHANGED_SHARE_LIMIT`. The figures are
 kept in ``translate/resources/precision_guard.json``, written by that script; the record says
 how they were measured. Everything here is a pure function of the CPU flags and that record, so
 ``translate model info`` can explain the choice line by line.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 # The most a reduced precision may change: 2% of the float32 greedy tokens, compared position by
 # position (a token shifted by an insertion counts as changed, so this is strict).
-MAX_CHANGED_SHARE = 0.02
+CHANGED_SHARE_LIMIT = 0.02
 # A record counts only if the guard model had learnt its task (float32 greedy outputs exactly
 # right on at least this share of held-out sentences): agreement between precisions of an
 # untrained model means nothing.
@@ -128,8 +128,8 @@ def guard_verdict(dtype: str, record: dict | None = None) -> tuple[bool, str]:
     if not isinstance(entry, dict) or not isinstance(entry.get("changed_share"), (int, float)):
         return False, f"no quality-guard figure for {dtype} (run scripts/precision_guard.py)"
     share = float(entry["changed_share"])
-    limit = float(record.get("max_changed_share", MAX_CHANGED_SHARE))
-    limit = min(limit, MAX_CHANGED_SHARE)  # the record cannot loosen the rule in the code
+    limit = float(record.get("max_changed_share", CHANGED_SHARE_LIMIT))
+    limit = min(limit, CHANGED_SHARE_LIMIT)  # the record cannot loosen the rule in the code
     verdict = share <= limit
     word = "accepted" if verdict else "refused"
     return verdict, (f"quality guard {word}: {dtype} changes {share:.2%} of greedy float32 tokens "
