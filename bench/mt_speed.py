@@ -1,21 +1,31 @@
-"""MT speed, side by side: naive one-at-a-time generate, our engine, and every backend we ship.
+"""MT speed, side by side: the naive loop, our engine in each precision, and every backend we ship.
 
 Run by hand (never in the test suite), from the repository root:
 
-    python bench/mt_speed.py                 # beam 4 and greedy, all engines (a few minutes on 2 cores)
+    python bench/mt_speed.py                  # beam 4 and greedy, every row, medians of 3 rounds
+    python bench/mt_speed.py --isa avx2       # the same with the libraries capped to AVX2: an
+                                              # AVX2-only CPU (no AVX-512, no native bf16) emulated
     python bench/mt_speed.py --beams 4 --profile engine   # and where the time goes (cProfile)
 
 The model is random-weight with the exact architecture of Helsinki-NLP/opus-mt-en-fr (see
 bench/benchmodel.py), so the compute per token is the real model's. Random weights never stop
-on their own, so every engine produces exactly ``--tokens`` target tokens per sentence
-(transformers: min/max new tokens; CTranslate2: min/max decoding length); the token counts are
-checked, and speeds are target tokens per second. Each engine runs in its own process, so the
-peak memory (max RSS) is its own; it includes the loaded model.
+on their own, so every row produces exactly ``--tokens`` target tokens per sentence
+(transformers: min/max new tokens; CTranslate2: min/max decoding length); the counts are checked
+against what was asked (a row that misses them fails), and speeds are target tokens per second.
+Each row runs in its own process (peak memory is its own, model included): load, one warm-up
+call outside the timed set, then ``--rounds`` timed rounds over the same sentences; the table
+gives the median. Every row of a table has the same beam. The machine's CPU flags and load
+(/proc/loadavg before and after) are printed with the table: on a shared machine compare rows
+of one run only.
 
-Engines:
+Rows:
   naive         MarianMTModel.generate one sentence at a time, float32 (what a naive script does)
-  engine-fp32   our engine (translate.mt.engine.MarianEngine), length-sorted token-budget batches, float32
-  engine        our engine as configured by default (dtype auto: bfloat16 on CPUs with native bf16)
+  naive-int8    the same loop on the dynamic-int8 model (the baseline in int8's own precision)
+  naive-bf16    the same loop in bfloat16 (only where the CPU computes bf16 natively)
+  engine-fp32   our engine (translate.mt.engine.MarianEngine): length-sorted token-budget batches, float32
+  engine-int8   our engine, dynamic int8 (torch.ao.quantization.quantize_dynamic of the linear layers)
+  engine-bf16   our engine, bfloat16 (only where native)
+  engine        our engine as configured by default (--dtype auto: see translate/mt/precision.py)
   ct2-direct    ctranslate2.Translator used directly: sentencepiece in, translate_batch over the
                 same length-sorted batches our pipeline makes, sentencepiece out
   ct2-ours      the same converted model through our pipeline (--backend ctranslate2)
@@ -27,6 +37,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -36,7 +47,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-ENGINES = ("naive", "engine-fp32", "engine", "ct2-direct", "ct2-ours")
+ENGINES = ("naive", "naive-int8", "naive-bf16", "engine-fp32", "engine-int8", "engine-bf16", "engine",
+           "ct2-direct", "ct2-ours")
+# What --isa avx2 sets for each row's process: every library our rows use, capped to AVX2.
+AVX2_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+            "FBGEMM_ENABLE_INSTRUCTIONS": "AVX2", "CT2_FORCE_CPU_ISA": "AVX2"}
+FLAGS_SHOWN = ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
 
 
 def peak_mb() -> float:
@@ -54,64 +70,76 @@ def worker(args) -> dict:
     from benchmodel import news_sentences
 
     sentences = news_sentences(args.sentences)
-    tokens = args.tokens
-    beam = args.beam
-    if args.engine == "naive":
-        return run_naive(args.model_dir, sentences, beam, tokens)
-    if args.engine in ("engine", "engine-fp32"):
-        return run_engine("transformers", args.model_dir, sentences, beam, tokens,
-                          "float32" if args.engine == "engine-fp32" else "auto")
+    tokens, beam, rounds = args.tokens, args.beam, args.rounds
+    if args.engine.startswith("naive"):
+        dtype = {"naive": "float32", "naive-int8": "int8", "naive-bf16": "bfloat16"}[args.engine]
+        return run_naive(args.model_dir, sentences, beam, tokens, dtype, rounds)
+    if args.engine.startswith("engine"):
+        dtype = {"engine": "auto", "engine-fp32": "float32", "engine-int8": "int8", "engine-bf16": "bfloat16"}[args.engine]
+        return run_engine("transformers", args.model_dir, sentences, beam, tokens, dtype, rounds)
     if args.engine == "ct2-ours":
-        return run_engine("ctranslate2", args.ct2_dir, sentences, beam, tokens, "auto")
+        return run_engine("ctranslate2", args.ct2_dir, sentences, beam, tokens, "auto", rounds)
     if args.engine == "ct2-direct":
-        return run_ct2_direct(args.ct2_dir, sentences, beam, tokens)
+        return run_ct2_direct(args.ct2_dir, sentences, beam, tokens, rounds)
     raise SystemExit(f"unknown engine {args.engine}")
 
 
-def run_naive(model_dir: str, sentences: list[str], beam: int, tokens: int) -> dict:
+def timed_rounds(call, rounds: int) -> tuple[list[float], list[int]]:
+    """Seconds of each round, and the target lengths of the last one."""
+    seconds, lengths = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        lengths = call()
+        seconds.append(time.perf_counter() - started)
+    return seconds, lengths
+
+
+def run_naive(model_dir: str, sentences: list[str], beam: int, tokens: int, dtype: str, rounds: int) -> dict:
     import torch
     from transformers import MarianMTModel, MarianTokenizer
 
-    from translate.mt.engine import _quiet_transformers
+    from translate.mt.engine import _quiet_transformers, quantize_int8
 
     _quiet_transformers()
     started = time.perf_counter()
     tokenizer = MarianTokenizer.from_pretrained(model_dir)
-    model = MarianMTModel.from_pretrained(model_dir).eval()
+    model = MarianMTModel.from_pretrained(model_dir, dtype=torch.bfloat16 if dtype == "bfloat16" else torch.float32).eval()
+    if dtype == "int8":
+        model = quantize_int8(model)
     load = time.perf_counter() - started
+    special = set(tokenizer.all_special_ids)
 
     def one(sentence: str) -> int:
         batch = tokenizer([sentence], return_tensors="pt")
         # tokens real tokens, then the end-of-sentence the config forces at max_length.
-        out = model.generate(**batch, num_beams=beam, do_sample=False, min_new_tokens=tokens, max_new_tokens=tokens + 1)
-        text_ids = [t for t in out[0].tolist() if t not in tokenizer.all_special_ids]
+        with torch.inference_mode():
+            out = model.generate(**batch, num_beams=beam, do_sample=False, min_new_tokens=tokens,
+                                 max_new_tokens=tokens + 1)
+        text_ids = [t for t in out[0].tolist() if t not in special]
         tokenizer.decode(text_ids, skip_special_tokens=True)
         return len(text_ids)
 
     one(sentences[0])  # warm-up
-    started = time.perf_counter()
-    produced = [one(s) for s in sentences]
-    return {"seconds": time.perf_counter() - started, "tokens": sum(produced), "lengths": sorted(set(produced)),
-            "load": load}
+    seconds, produced = timed_rounds(lambda: [one(s) for s in sentences], rounds)
+    return {"seconds": seconds, "tokens": sum(produced), "lengths": sorted(set(produced)), "load": load,
+            "dtype": dtype, "sentences": len(sentences)}
 
 
-def run_engine(backend: str, model: str, sentences: list[str], beam: int, tokens: int, dtype: str) -> dict:
+def run_engine(backend: str, model: str, sentences: list[str], beam: int, tokens: int, dtype: str, rounds: int) -> dict:
     from translate.mt.backends import load_backend
     from translate.mt.engine import EngineSettings
 
     settings = EngineSettings(beam_size=beam, dtype=dtype, min_new_tokens=tokens, max_new_tokens=tokens)
     engine = load_backend(backend, model, device="cpu", settings=settings)
     engine.translate(sentences[-2:])  # warm-up (not in the timed set: no cache effects either way)
-    started = time.perf_counter()
-    out = engine.translate(sentences[:-2] if len(sentences) > 2 else sentences)
-    seconds = time.perf_counter() - started
-    produced = [t.target_tokens for t in out]
-    extra = {"dtype": getattr(engine, "dtype_name", None) or engine.stamp().get("compute-type")}
+    timed = sentences[:-2] if len(sentences) > 2 else sentences
+    seconds, produced = timed_rounds(lambda: [t.target_tokens for t in engine.translate(timed)], rounds)
     return {"seconds": seconds, "tokens": sum(produced), "lengths": sorted(set(produced)),
-            "load": engine.stats.load_seconds, **extra}
+            "load": engine.stats.load_seconds, "dtype": engine.precision_name, "sentences": len(timed),
+            "why": list(engine.precision_reasons)}
 
 
-def run_ct2_direct(ct2_dir: str, sentences: list[str], beam: int, tokens: int) -> dict:
+def run_ct2_direct(ct2_dir: str, sentences: list[str], beam: int, tokens: int, rounds: int) -> dict:
     import ctranslate2
     import sentencepiece as spm
 
@@ -119,7 +147,8 @@ def run_ct2_direct(ct2_dir: str, sentences: list[str], beam: int, tokens: int) -
 
     started = time.perf_counter()
     translator = ctranslate2.Translator(ct2_dir, device="cpu", compute_type="default",
-                                        intra_threads=os.cpu_count() or 1, inter_threads=1)
+                                        intra_threads=int(os.environ.get("OMP_NUM_THREADS", "0") or 0) or os.cpu_count() or 1,
+                                        inter_threads=1)
     sp_source = spm.SentencePieceProcessor(model_file=str(Path(ct2_dir) / "tokenizer" / "source.spm"))
     sp_target = spm.SentencePieceProcessor(model_file=str(Path(ct2_dir) / "tokenizer" / "target.spm"))
     load = time.perf_counter() - started
@@ -151,10 +180,9 @@ def run_ct2_direct(ct2_dir: str, sentences: list[str], beam: int, tokens: int) -
         return lengths
 
     translate(sentences[-2:])
-    started = time.perf_counter()
-    produced = translate(sentences[:-2])
-    return {"seconds": time.perf_counter() - started, "tokens": sum(produced), "lengths": sorted(set(produced)),
-            "load": load, "dtype": translator.compute_type}
+    seconds, produced = timed_rounds(lambda: translate(sentences[:-2]), rounds)
+    return {"seconds": seconds, "tokens": sum(produced), "lengths": sorted(set(produced)),
+            "load": load, "dtype": translator.compute_type, "sentences": len(sentences) - 2}
 
 
 def prepare(model_dir: Path, ct2_dir: Path) -> None:
@@ -173,16 +201,36 @@ def prepare(model_dir: Path, ct2_dir: Path) -> None:
             print(f"CTranslate2 rows skipped: {exc}", file=sys.stderr)
 
 
+def machine_line() -> str:
+    from translate.mt.precision import cpu_flags, cpu_name
+
+    flags = cpu_flags()
+    shown = " ".join(f for f in FLAGS_SHOWN if f in flags) or "none of " + " ".join(FLAGS_SHOWN)
+    return f"{cpu_name()}, {os.cpu_count()} cores; flags: {shown}"
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "translate-bench")
-    parser.add_argument("--sentences", type=int, default=300, help="sentences for the batched engines")
-    parser.add_argument("--naive-sentences", type=int, default=20, help="sentences for the naive loop (slow)")
-    parser.add_argument("--fp32-sentences", type=int, default=150, help="sentences for engine-fp32 (a reference row)")
-    parser.add_argument("--tokens", type=int, default=32, help="target tokens per sentence, for every engine")
+    parser.add_argument("--sentences", type=int, default=98, help="sentences for the batched rows (2 more for warm-up)")
+    parser.add_argument("--naive-sentences", type=int, default=8, help="sentences for the naive loops (slow)")
+    parser.add_argument("--tokens", type=int, default=32, help="target tokens per sentence, for every row")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds per row (the median is reported)")
     parser.add_argument("--beams", type=int, nargs="+", default=[4, 1])
-    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
-    parser.add_argument("--profile", choices=ENGINES, default=None, help="also profile this engine (cProfile, beam 4)")
+    parser.add_argument("--engines", nargs="+", default=None, choices=ENGINES,
+                        help="rows [all; the bf16 rows only where the CPU computes bf16 natively]")
+    parser.add_argument("--isa", choices=["native", "avx2"], default="native",
+                        help="avx2: cap torch, oneDNN, MKL, fbgemm and CTranslate2 to AVX2 (an AVX2-only CPU)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for every row (OMP_NUM_THREADS) [the library default: one per core]")
+    parser.add_argument("--profile", choices=ENGINES, default=None, help="also profile this row (cProfile, beam 4)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--beam", type=int, help=argparse.SUPPRESS)
@@ -207,34 +255,52 @@ def main() -> None:
         print("RESULT " + json.dumps(result))
         return
 
+    env = dict(os.environ, **(AVX2_ENV if args.isa == "avx2" else {}))
+    if args.threads:
+        env["OMP_NUM_THREADS"] = str(args.threads)
     model_dir, ct2_dir = args.work / "opus-mt-en-fr-random", args.work / "opus-mt-en-fr-random-ct2-int8"
     prepare(model_dir, ct2_dir)
-    import platform
+    if args.isa == "avx2":
+        os.environ.update(AVX2_ENV)  # so native_bf16() below sees the cap, as the rows will
+    from translate.mt.precision import native_bf16
 
-    print(f"# MT speed: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"{args.tokens} target tokens per sentence\n")
+    engines = args.engines or [e for e in ENGINES if not e.endswith("bf16") or native_bf16()]
+    before = loadavg()
+    print(f"# MT speed: {machine_line()}; isa {args.isa}; {args.tokens} target tokens per sentence; "
+          f"median of {args.rounds} rounds; threads {args.threads or 'default'}\n")
     rows = []
     for beam in args.beams:
-        for engine in args.engines:
+        for engine in engines:
             if engine.startswith("ct2") and not (ct2_dir / "model.bin").exists():
                 continue
-            n = {"naive": args.naive_sentences, "engine-fp32": args.fp32_sentences}.get(engine, args.sentences)
-            result = launch(engine, beam, n, args, model_dir, ct2_dir, profile=False)
+            n = args.naive_sentences if engine.startswith("naive") else args.sentences + 2
+            result = launch(engine, beam, n, args, model_dir, ct2_dir, env, profile=False)
             if result:
                 rows.append((beam, engine, result))
-                print(f"  beam {beam} {engine}: {result['tokens'] / result['seconds']:.0f} tok/s", file=sys.stderr)
+                each = ", ".join(f"{result['tokens'] / x:.0f}" for x in result["seconds"])
+                print(f"  beam {beam} {engine}: {rate(result):.0f} tok/s (rounds: {each}; load {loadavg()})",
+                      file=sys.stderr, flush=True)
     print_table(rows)
+    print(f"\nload average (1, 5, 15 min) before: {before}; after: {loadavg()}")
+    default = next((r for _, e, r in rows if e == "engine"), None)
+    if default and default.get("why"):
+        print(f"engine (default) precision {default['dtype']}: {'; '.join(default['why'])}")
     if args.profile:
         print(f"\n## Profile: {args.profile}, beam 4\n", file=sys.stderr)
-        launch(args.profile, 4, args.sentences if args.profile != "naive" else args.naive_sentences,
-               args, model_dir, ct2_dir, profile=True)
+        launch(args.profile, 4, args.naive_sentences if args.profile.startswith("naive") else args.sentences + 2,
+               args, model_dir, ct2_dir, env, profile=True)
 
 
-def launch(engine: str, beam: int, n: int, args, model_dir: Path, ct2_dir: Path, *, profile: bool) -> dict | None:
+def rate(result: dict) -> float:
+    """Target tokens per second, over the median round."""
+    return result["tokens"] / statistics.median(result["seconds"])
+
+
+def launch(engine: str, beam: int, n: int, args, model_dir: Path, ct2_dir: Path, env: dict, *, profile: bool) -> dict | None:
     command = [sys.executable, str(Path(__file__)), "--worker", "--engine", engine, "--beam", str(beam),
-               "--sentences", str(n), "--tokens", str(args.tokens), "--model-dir", str(model_dir),
-               "--ct2-dir", str(ct2_dir)] + (["--cprofile"] if profile else [])
-    done = subprocess.run(command, capture_output=True, text=True)
+               "--sentences", str(n), "--tokens", str(args.tokens), "--rounds", str(args.rounds),
+               "--model-dir", str(model_dir), "--ct2-dir", str(ct2_dir)] + (["--cprofile"] if profile else [])
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     if profile:
         sys.stderr.write(done.stderr)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
@@ -242,26 +308,31 @@ def launch(engine: str, beam: int, n: int, args, model_dir: Path, ct2_dir: Path,
         print(f"  {engine} (beam {beam}) failed:\n{done.stderr[-2000:]}", file=sys.stderr)
         return None
     result = json.loads(lines[-1][len("RESULT "):])
-    result["sentences"] = n - (0 if engine == "naive" else 2)
+    if result["lengths"] != [args.tokens]:  # every sentence must have produced what was asked
+        print(f"  {engine} (beam {beam}) REJECTED: target lengths {result['lengths']}, asked {args.tokens}",
+              file=sys.stderr)
+        return None
     return result
 
 
 def print_table(rows) -> None:
-    print("| beam | engine | dtype | sentences | target tokens | seconds | tokens/s | × naive | peak RSS (MB) |")
-    print("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| beam | row | dtype | sentences | target tokens | median s | tokens/s | × naive fp32 | × naive same dtype | peak RSS (MB) |")
+    print("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for beam, engine, r in rows:
         naive = next((x for b, e, x in rows if b == beam and e == "naive"), None)
-        rate = r["tokens"] / r["seconds"]
-        ratio = f"{rate / (naive['tokens'] / naive['seconds']):.1f}×" if naive else "–"
-        lengths = "" if r["lengths"] in ([], [32]) else f" (lengths {r['lengths']})"
-        print(f"| {beam} | {engine} | {r.get('dtype') or 'float32'} | {r['sentences']} | {r['tokens']:,}{lengths} | "
-              f"{r['seconds']:.1f} | {rate:,.0f} | {ratio} | {r['peak_mb']:,.0f} |")
+        same = next((x for b, e, x in rows if b == beam and e.startswith("naive") and x["dtype"] == r["dtype"]), None)
+        if same is None and str(r["dtype"]).startswith("int8"):
+            same = next((x for b, e, x in rows if b == beam and e == "naive-int8"), None)
+        ratio = f"{rate(r) / rate(naive):.1f}×" if naive else "–"
+        ratio_same = f"{rate(r) / rate(same):.1f}×" if same else "–"
+        label = "engine (default)" if engine == "engine" else engine
+        print(f"| {beam} | {label} | {r.get('dtype') or 'float32'} | {r['sentences']} | {r['tokens']:,} | "
+              f"{statistics.median(r['seconds']):.1f} | {rate(r):,.0f} | {ratio} | {ratio_same} | {r['peak_mb']:,.0f} |")
     for beam in sorted({b for b, _, _ in rows}, reverse=True):
         direct = next((x for b, e, x in rows if b == beam and e == "ct2-direct"), None)
         ours = next((x for b, e, x in rows if b == beam and e == "ct2-ours"), None)
         if direct and ours:
-            ratio = (ours["tokens"] / ours["seconds"]) / (direct["tokens"] / direct["seconds"])
-            print(f"\nbeam {beam}: CTranslate2 through our pipeline / CTranslate2 directly = {ratio:.2f}")
+            print(f"\nbeam {beam}: CTranslate2 through our pipeline / CTranslate2 directly = {rate(ours) / rate(direct):.2f}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from translate.core.config import Settings, load_settings
-from translate.mt.backends import load_backend
+from translate.mt.backends import choose_backend, load_backend
 from translate.mt.engine import EngineSettings
 from translate.glossary.entries import load_glossary
 
@@ -28,10 +28,31 @@ def workdir_option(func):
                         help="Workspace holding the pair files [translate.toml, else corpus/work].")(func)
 
 
+DTYPE_CHOICES = ["auto", "float32", "float16", "bfloat16", "int8"]
+COMPUTE_TYPES = ["auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32"]
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    # --backend and --compute-type reach load_engine through the context, so every command with
+    # model options has them without each command's signature growing.
+    if value is not None:
+        ctx.ensure_object(dict).setdefault("engine_options", {})[param.name] = value
+    return value
+
+
 def model_options(func):
-    func = click.option("--dtype", type=click.Choice(["auto", "float32", "float16", "bfloat16"]), default="auto",
-                        show_default=True, help="Weights precision: auto is bfloat16 on GPUs that have it (else float16), "
-                             "bfloat16 on CPUs with native bf16 (AVX512-BF16/AMX), else float32.")(func)
+    func = click.option("--compute-type", "compute_type", type=click.Choice(COMPUTE_TYPES), default=None,
+                        expose_value=False, callback=_remember,
+                        help="CTranslate2 compute type [translate.toml, else auto: what the converted model "
+                             "holds, int8 on CPU]. Implies --backend ctranslate2 when the backend is auto.")(func)
+    func = click.option("--backend", "backend", default=None, metavar="NAME", expose_value=False, callback=_remember,
+                        help="MT backend: auto, transformers or ctranslate2 [translate.toml, else auto: ctranslate2 "
+                             "when its extra is installed and "
+                             "a converted model exists (or translate.toml allows converting), else transformers].")(func)
+    func = click.option("--dtype", type=click.Choice(DTYPE_CHOICES), default=None,
+                        help="Precision of the transformers backend [translate.toml, else auto: bfloat16 on GPUs that "
+                             "have it (else float16); on CPUs bfloat16 where native (AVX512-BF16/AMX), else int8 "
+                             "on x86 with AVX2, else float32; `translate model info` says why].")(func)
     func = click.option("--beam-size", type=click.IntRange(1, 32), default=None,
                         help="Beam size for decoding [translate.toml, else 4].")(func)
     func = click.option("--device", default=None, help="auto, cpu, cuda, cuda:N or mps [auto].")(func)
@@ -40,17 +61,34 @@ def model_options(func):
     return func
 
 
-def backend_option(func):
-    return click.option("--backend", default="transformers", show_default=True, metavar="NAME",
-                        help="MT backend: transformers, or ctranslate2 (optional extra; needs "
-                             "`translate model convert` first).")(func)
+def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str | None,
+                backend: str | None = None, compute_type: str | None = None):
+    """The engine the options and translate.toml ask for; the backend choice is explained in
+    ``engine.backend_reasons`` (and the precision in ``engine.precision_reasons``)."""
+    ctx = click.get_current_context(silent=True)
+    given = (ctx.obj or {}).get("engine_options", {}) if ctx is not None else {}
+    backend = backend or given.get("backend") or settings.backend
+    compute_type = compute_type or given.get("compute_type") or settings.compute_type
+    dtype = dtype or settings.dtype
+    model = model or settings.model
+    device = device or settings.device
+    if backend == "transformers" and compute_type != "auto":
+        raise click.UsageError("--compute-type is a CTranslate2 setting: use --dtype with the transformers backend, "
+                               "or --backend ctranslate2.")
+    explicit_dtype = dtype != "auto"
+    if backend == "auto" and explicit_dtype and compute_type != "auto":
+        raise click.UsageError("--dtype (transformers) and --compute-type (CTranslate2) name different backends: "
+                               "give one, or --backend.")
 
+    def announce(line: str) -> None:
+        click.echo(line, err=True)
 
-def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str,
-                backend: str = "transformers"):
-
-    engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype)
-    return load_backend(backend, model or settings.model, device=device or settings.device, settings=engine_settings)
+    name, reasons = choose_backend(backend, model, device=device, dtype=dtype, compute_type=compute_type,
+                                   convert_allowed=settings.ctranslate2_convert, on_progress=announce)
+    engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype, compute_type=compute_type)
+    engine = load_backend(name, model, device=device, settings=engine_settings)
+    engine.backend_reasons = reasons
+    return engine
 
 
 def glossary_option(func):

@@ -7,6 +7,10 @@ model = "Helsinki-NLP/opus-mt-en-fr"   # hub id or local folder
 glossary = "glossary"          # a TSV file or a folder of them
 device = "auto"                # auto, cpu, cuda, cuda:N, mps
 beam_size = 4
+backend = "auto"               # auto, transformers, ctranslate2
+dtype = "auto"                 # transformers precision: auto, float32, float16, bfloat16, int8
+compute_type = "auto"          # CTranslate2 compute type: auto, int8, int8_float32, float16, ...
+ctranslate2_convert = false    # auto backend: convert the model for CTranslate2 on first use
 ```
 Relative paths are relative to the folder holding ``translate.toml``.
 """
@@ -21,7 +25,14 @@ from translate.mt.engine import DEFAULT_MODEL
 from translate.core.errors import ConfigError
 
 CONFIG_NAME = "translate.toml"
-_KNOWN = {"workdir", "model", "glossary", "device", "beam_size", "out", "memory"}
+_KNOWN = {"workdir", "model", "glossary", "device", "beam_size", "out", "memory", "backend", "dtype", "compute_type",
+          "ctranslate2_convert"}
+_CHOICES = {
+    "backend": ("auto", "transformers", "ctranslate2"),
+    "dtype": ("auto", "float32", "float16", "bfloat16", "int8"),
+    "compute_type": ("auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16",
+                     "float32"),
+}
 
 
 @dataclass
@@ -31,6 +42,10 @@ class Settings:
     glossary: Path | None = None
     device: str = "auto"
     beam_size: int = 4
+    backend: str = "auto"
+    dtype: str = "auto"
+    compute_type: str = "auto"
+    ctranslate2_convert: bool = False
     out: Path = Path("corpus/fr")
     memory: Path | None = None  # translation memory database; default: <workdir>/memory.sqlite
     source: Path | None = None  # the translate.toml these came from, if any
@@ -87,6 +102,15 @@ def load_settings(start: Path | None = None, path: Path | None = None) -> Settin
     if not isinstance(beam, int) or isinstance(beam, bool) or not 1 <= beam <= 32:
         raise ConfigError(f"{path}: beam_size must be an integer from 1 to 32.")
     settings.beam_size = beam
+    for key, choices in _CHOICES.items():
+        value = table.get(key, "auto")
+        if value not in choices:
+            raise ConfigError(f"{path}: {key} must be one of {', '.join(choices)} (not {value!r}).")
+        setattr(settings, key, value)
+    convert = table.get("ctranslate2_convert", False)
+    if not isinstance(convert, bool):
+        raise ConfigError(f"{path}: ctranslate2_convert must be true or false.")
+    settings.ctranslate2_convert = convert
     return settings
 
 

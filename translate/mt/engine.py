@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkabl
 from translate.core.errors import ModelError, TranslateError
 from translate.core.public import model_label
 from translate.mt.longsplit import split_to_fit
+from translate.mt.precision import choose_dtype, native_bf16
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-en-fr"
 
@@ -41,12 +42,17 @@ class EngineSettings:
     length_ratio: float = 2.0
     length_slack: int = 10
     max_input_tokens: int | None = None  # default: the model's own limit
-    # auto: bfloat16 on CUDA cards that have it (else float16), float16 on MPS, bfloat16 on CPUs
-    # with native bf16 arithmetic (AVX512-BF16/AMX: about 2x faster there), float32 elsewhere.
+    # auto: bfloat16 on CUDA cards that have it (else float16), float16 on MPS; on a CPU the
+    # fastest precision the quality guard accepts: bfloat16 where native (AVX512-BF16/AMX), else
+    # dynamic int8 on x86 with AVX2, else float32 (rules and reasons: translate/mt/precision.py).
     dtype: str = "auto"
     # Fixed output lengths, for benchmarks (random weights never stop on their own).
     min_new_tokens: int = 0
     max_new_tokens: int | None = None
+    # Extra keyword arguments for transformers' generate (benchmarks: e.g. a static KV cache).
+    generate_options: dict = field(default_factory=dict)
+    # CTranslate2's compute type (auto: what the converted model holds, or --dtype's name).
+    compute_type: str = "auto"
     threads: int | None = None  # CPU threads; None: the library's default (one per core)
 
 
@@ -173,6 +179,10 @@ class BatchEngine:
     """
 
     backend_name = "base"
+    # Why this backend and this precision, one reason per entry (``translate model info``).
+    backend_reasons: tuple[str, ...] = ()
+    precision_reasons: tuple[str, ...] = ()
+    precision_name = "float32"
     # Whether translate() accepts ``logits_processors`` (used by glossary locking); a backend
     # without it says so here, and locking falls back to verification and repair.
     supports_logits_processors = False
@@ -409,7 +419,8 @@ class MarianEngine(BatchEngine):
                          is_test_model=is_test_model, model_limit=model_limit,
                          max_output_tokens=int(getattr(config, "max_position_embeddings", 512) or 512) - 1)
         self.model = model
-        self.dtype_name = str(getattr(model, "dtype", "float32")).replace("torch.", "")
+        self.dtype_name = getattr(model, "translate_dtype", None) or str(getattr(model, "dtype", "float32")).replace("torch.", "")
+        self.precision_name = self.dtype_name
         self._bad_words = _fold_banned_tokens(model)
 
     # ------------------------------------------------------------------ loading
@@ -428,7 +439,8 @@ class MarianEngine(BatchEngine):
         if settings.threads:
             torch.set_num_threads(settings.threads)
         _quiet_transformers()
-        dtype = _resolve_dtype(settings.dtype, device)
+        choice = _choose_precision(settings.dtype, device)
+        dtype = torch.float32 if choice.dtype == "int8" else getattr(torch, choice.dtype)
         source, kwargs, model_id = resolve_model_source(name_or_path, revision)
         try:
             tokenizer = MarianTokenizer.from_pretrained(source, **kwargs)
@@ -442,10 +454,13 @@ class MarianEngine(BatchEngine):
             ) from None
         model.to(device)
         model.eval()
+        if choice.dtype == "int8":
+            model = quantize_int8(model)
         is_test = bool(getattr(model.config, "translate_test_model", False))
         rev = model_revision(name_or_path, source, model_id, model.config, revision)
         engine = cls(model, tokenizer, model_id=model_id, revision=str(rev), device=device,
                      settings=settings, is_test_model=is_test)
+        engine.precision_reasons = choice.reasons
         engine.stats.load_seconds = time.perf_counter() - started
         return engine
 
@@ -485,6 +500,7 @@ class MarianEngine(BatchEngine):
                 max_new_tokens=max(limits) + 1,
                 logits_processor=LogitsProcessorList(chain),
                 **kwargs,
+                **self.settings.generate_options,
             )
         generated = generated.cpu()
         for processor in chain:
@@ -611,38 +627,39 @@ def _quiet_transformers() -> None:
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 
 
-def _resolve_dtype(name: str, device: str):
+DTYPES = ("auto", "float32", "float16", "bfloat16", "int8")
+
+
+def _choose_precision(name: str, device: str):
+    """The precision for ``--dtype name`` on ``device`` (a :class:`translate.mt.precision.Choice`)."""
+    if name not in DTYPES:
+        raise ModelError(f"--dtype {name}: use {', '.join(DTYPES)}.")
+    if name == "int8" and device != "cpu":
+        raise ModelError(f"--dtype int8 runs on the CPU only (dynamic quantization), not on {device}. "
+                         "Use --dtype auto/float16/bfloat16 there, or --backend ctranslate2.")
+    return choose_dtype(name, device)
+
+
+def quantize_int8(model):
+    """``model`` with its linear layers (the output projection included) in dynamic int8.
+
+    Weights are stored in int8 per output channel; activations are quantized on the fly per
+    batch (fbgemm kernels on x86). Embeddings, layer norms and attention products stay float32.
+    """
+    import warnings
+
     import torch
 
-    if name == "auto":
-        if device.startswith("cuda"):
-            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        if device == "mps":
-            return torch.float16
-        return torch.bfloat16 if cpu_has_native_bf16() else torch.float32
-    try:
-        return {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}[name]
-    except KeyError:
-        raise ModelError(f"--dtype {name}: use auto, float32, float16 or bfloat16.") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization announces its successor
+        quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+    quantized.translate_dtype = "int8"
+    return quantized
 
 
 def cpu_has_native_bf16() -> bool:
-    """Whether this CPU computes in bfloat16 natively (AVX512-BF16 or AMX).
-
-    Without it bf16 is emulated and slower than float32, so auto stays on float32 there.
-    ``TRANSLATE_CPU_BF16=0`` turns it off (for bit-for-bit float32 drafts).
-    """
-    if os.environ.get("TRANSLATE_CPU_BF16", "") == "0":
-        return False
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-                    return bool(flags & {"avx512_bf16", "amx_bf16"})
-    except OSError:
-        pass
-    return False
+    """Whether this CPU computes in bfloat16 natively (see :func:`translate.mt.precision.native_bf16`)."""
+    return native_bf16()
 
 
 def _check_model_folder(folder: Path) -> None:

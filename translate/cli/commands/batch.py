@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from translate.cli.options import (backend_option, glossary_option, load_engine, load_run_glossary, model_options,
-                           settings_from, workdir_option)
+from translate.cli.options import (glossary_option, load_engine, load_run_glossary, model_options, settings_from,
+                           workdir_option)
 from translate.core.errors import InputError
 
 PLAIN_EVERY_SECONDS = 10.0
@@ -19,12 +19,11 @@ PLAIN_EVERY_SECONDS = 10.0
 @click.command("batch")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="DIR|FILE...")
 @model_options
-@backend_option
 @glossary_option
 @workdir_option
 @click.pass_context
 def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, device: str | None,
-            beam_size: int | None, dtype: str, backend: str, glossary: Path | None, workdir: Path | None) -> None:
+            beam_size: int | None, dtype: str | None, glossary: Path | None, workdir: Path | None) -> None:
     """Translate every article under DIR|FILE... into pair files, pooling all their segments.
 
     Articles whose pair file is up to date with their source and settings are skipped, so an
@@ -41,9 +40,9 @@ def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, dev
         names = ", ".join(str(given) for given in inputs)
         raise InputError(f"{names}: no such file or folder. Name article files or folders of articles.")
     _, terms = load_run_glossary(settings, glossary)
-    engine = load_engine(settings, model, device, beam_size, dtype, backend)
+    engine = load_engine(settings, model, device, beam_size, dtype)
     label = " [random-weight test model: the French is meaningless]" if engine.is_test_model else ""
-    click.echo(f"Model {engine.model_id} ({engine.backend_name}) on {engine.device}, "
+    click.echo(f"Model {engine.model_id} ({engine.backend_name}, {engine.precision_name}) on {engine.device}, "
                f"loaded in {engine.stats.load_seconds:.1f} s{label}", err=True)
     display = _Display(sys.stderr.isatty())
     stopping = {"asked": False}

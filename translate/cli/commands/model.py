@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from translate.cli.options import load_engine, model_options, settings_from
+from translate.mt.precision import cpu_flags, cpu_name
 
 
 @click.group("model")
@@ -17,12 +18,23 @@ def command() -> None:
 @command.command("info")
 @model_options
 @click.pass_context
-def model_info(ctx: click.Context, model: str | None, device: str | None, beam_size: int | None, dtype: str) -> None:
-    """Load the model and print what it is."""
+def model_info(ctx: click.Context, model: str | None, device: str | None, beam_size: int | None,
+               dtype: str | None) -> None:
+    """Load the model and print what it is, which backend and precision will be used, and why."""
     engine = load_engine(settings_from(ctx), model, device, beam_size, dtype)
     for key, value in engine.stamp().items():
         click.echo(f"{key}: {value}")
     click.echo(f"device: {engine.device}")
+    click.echo(f"backend: {engine.backend_name}")
+    for reason in engine.backend_reasons:
+        click.echo(f"  why: {reason}")
+    click.echo(f"precision: {engine.precision_name}")
+    for reason in engine.precision_reasons:
+        click.echo(f"  why: {reason}")
+    if engine.device == "cpu":
+        wanted = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8", "avx_vnni")
+        have = sorted(cpu_flags() & set(wanted))
+        click.echo(f"cpu: {cpu_name()}; flags: {', '.join(have) or 'none of ' + ', '.join(wanted)}")
     click.echo(f"max-input-tokens: {engine.max_input_tokens}")
     click.echo(f"load-seconds: {engine.stats.load_seconds:.2f}")
 
@@ -32,9 +44,9 @@ def model_info(ctx: click.Context, model: str | None, device: str | None, beam_s
 @click.pass_context
 def model_download(ctx: click.Context, model: str | None) -> None:
     """Download the model into the local cache (needs internet once)."""
-    from translate.mt.engine import MarianEngine
+    from translate.mt.engine import EngineSettings, MarianEngine
 
-    engine = MarianEngine.load(model or settings_from(ctx).model, device="cpu")
+    engine = MarianEngine.load(model or settings_from(ctx).model, device="cpu", settings=EngineSettings(dtype="float32"))
     click.echo(f"{engine.model_id} at revision {engine.revision} is in the local cache.")
 
 

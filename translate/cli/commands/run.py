@@ -6,19 +6,18 @@ from pathlib import Path
 
 import click
 
-from translate.cli.options import (backend_option, glossary_option, load_engine, load_run_glossary, model_options,
-                                   settings_from, workdir_option)
+from translate.cli.options import (glossary_option, load_engine, load_run_glossary, model_options, settings_from,
+                           workdir_option)
 
 
 @click.command("run")
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @model_options
-@backend_option
 @glossary_option
 @workdir_option
 @click.pass_context
 def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, device: str | None,
-        beam_size: int | None, dtype: str, backend: str, glossary: Path | None, workdir: Path | None) -> None:
+        beam_size: int | None, dtype: str | None, glossary: Path | None, workdir: Path | None) -> None:
     """Translate ARTICLE files into pair files (XLIFF 2.1) with French machine drafts.
 
     Without --model the real model (Helsinki-NLP/opus-mt-en-fr) is used: from the local cache,
@@ -27,11 +26,13 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
     """
     from translate.pipeline.workflow import run_articles
 
+
     settings = settings_from(ctx)
     glossary_path, terms = load_run_glossary(settings, glossary)
-    engine = load_engine(settings, model, device, beam_size, dtype, backend)
+    engine = load_engine(settings, model, device, beam_size, dtype)
     label = " [random-weight test model: the French is meaningless]" if engine.is_test_model else ""
-    click.echo(f"Model {engine.model_id} on {engine.device} (loaded in {engine.stats.load_seconds:.1f} s){label}", err=True)
+    click.echo(f"Model {engine.model_id} ({engine.backend_name}, {engine.precision_name}) on {engine.device} "
+               f"(loaded in {engine.stats.load_seconds:.1f} s){label}", err=True)
 
     def report(result) -> None:
         if result.ok:
@@ -39,11 +40,8 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
                 f"{result.slug}: {result.segments} segments ({result.machine} machine-translated, "
                 f"{result.kept} kept, {result.flagged} flagged) -> {result.pair_file}{label}"
             )
-            if result.tm_exact or result.tm_fuzzy or result.tm_rejected:
-                rejected = (f", {result.tm_rejected} exact not reused (a locked glossary form missing: translated again)"
-                            if result.tm_rejected else "")
-                click.echo(f"{result.slug}: translation memory: {result.tm_exact} exact, {result.tm_fuzzy} with fuzzy "
-                           f"matches{rejected}")
+            if result.tm_exact or result.tm_fuzzy:
+                click.echo(f"{result.slug}: translation memory: {result.tm_exact} exact, {result.tm_fuzzy} with fuzzy matches")
             if result.warning:
                 click.echo(f"Warning: {result.warning}", err=True)
         else:

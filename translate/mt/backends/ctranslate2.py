@@ -164,6 +164,7 @@ class CTranslate2Engine(BatchEngine):
         self._special_tokens = set(tokenizer.all_special_tokens)
         self._fallback: Any = None  # the transformers engine for constrained passes, loaded on first need
         self._fallback_error: str | None = None
+        self.precision_name = str(translator.compute_type)
         # What tokenizer.decode does for a shared vocabulary, set once (decode sets it per call).
         tokenizer._decode_use_source_tokenizer = not getattr(tokenizer, "separate_vocabs", False)
 
@@ -176,8 +177,13 @@ class CTranslate2Engine(BatchEngine):
         folder = find_converted(name_or_path)
         device = _pick_device(ctranslate2, device)
         ct2_device, _, index = device.partition(":")
-        compute = {"auto": "default", "float32": "float32", "float16": "float16", "bfloat16": "bfloat16"}[settings.dtype]
-        threads = settings.threads or (os.cpu_count() or 1)
+        if settings.compute_type not in (None, "auto"):
+            compute = settings.compute_type
+        else:  # --dtype, when given, names the compute type; auto keeps what the conversion holds
+            compute = {"auto": "default", "float32": "float32", "float16": "float16", "bfloat16": "bfloat16",
+                       "int8": "int8"}[settings.dtype]
+        # Like torch: OMP_NUM_THREADS when set, else one thread per core.
+        threads = settings.threads or _omp_threads() or (os.cpu_count() or 1)
         try:
             translator = ctranslate2.Translator(
                 str(folder), device=ct2_device, device_index=int(index or 0), compute_type=compute,
@@ -195,6 +201,9 @@ class CTranslate2Engine(BatchEngine):
                              "with `translate model convert --force`.") from None
         meta = json.loads((folder / META_NAME).read_text("utf-8"))
         engine = cls(translator, tokenizer, meta, folder=folder, device=device, settings=settings)
+        engine.precision_reasons = (
+            f"converted with {meta.get('quantization', '?')} weights; compute type {compute} -> "
+            f"{translator.compute_type} on {device}",)
         engine.stats.load_seconds = time.perf_counter() - started
         return engine
 
@@ -250,6 +259,11 @@ class CTranslate2Engine(BatchEngine):
         return stamp
 
 
+def _omp_threads() -> int:
+    value = os.environ.get("OMP_NUM_THREADS", "")
+    return int(value) if value.isdigit() else 0
+
+
 def _pick_device(ctranslate2, requested: str | None) -> str:
     """auto: CUDA when CTranslate2 sees a card, else CPU (no torch import: it is not needed here)."""
     cards = ctranslate2.get_cuda_device_count()
@@ -264,15 +278,23 @@ def _pick_device(ctranslate2, requested: str | None) -> str:
     return requested
 
 
-def find_converted(name_or_path: str) -> Path:
-    """The converted folder for ``name_or_path``: the folder itself, or its default conversion."""
+def converted_folder(name_or_path: str) -> Path | None:
+    """The converted folder for ``name_or_path`` (the folder itself, or its default conversion), or None."""
     given = Path(name_or_path).expanduser()
     if is_converted(given):
         return given
-    candidates = [default_output(name_or_path, q) for q in (default_quantization(), *QUANTIZATIONS)]
-    for folder in candidates:
+    for folder in [default_output(name_or_path, q) for q in (default_quantization(), *QUANTIZATIONS)]:
         if is_converted(folder):
             return folder
+    return None
+
+
+def find_converted(name_or_path: str) -> Path:
+    """The converted folder for ``name_or_path``: the folder itself, or its default conversion."""
+    found = converted_folder(name_or_path)
+    if found is not None:
+        return found
+    candidates = [default_output(name_or_path, default_quantization())]
     raise ModelError(
         f"no CTranslate2 conversion of {name_or_path!r} found (looked in {candidates[0]}). "
         f"Make it first: translate model convert --model {name_or_path}   "

@@ -1,0 +1,174 @@
+"""The default `translate run` against the naive float32 loop, side by side in one process.
+
+Run by hand (never in the test suite), from the repository root:
+
+    python bench/run_speed.py                       # the seed article, glossary/ locked, beam 4
+    python bench/run_speed.py ARTICLE... --rounds 3 --isa avx2 --naive-every 2
+
+What is compared, on the same segments of the same articles:
+
+  naive   MarianMTModel.generate one segment at a time, float32, beam 4, each segment bounded by
+          the same output limit our engine uses (random weights rarely stop on their own)
+  run     what `translate run ARTICLE --model M` does with default settings (auto backend and
+          precision, glossary locking on): translate.pipeline.workflow.run_articles on an engine
+          from the CLI's own load_engine, into a fresh workspace each round (so nothing is
+          reused); timed from the call to the written pair files, model load excluded
+
+Speeds are target tokens per second, both counted the same way: the final texts re-tokenized
+with the target tokenizer (for the run, the drafts in the pair files, locked terms included;
+the constrained re-decoding locking does costs time and adds no tokens). Rounds alternate naive
+and run so that both see the same machine load; the medians are compared. ``--naive-every K``
+times the naive loop on every K-th segment only (its tokens per second do not depend on how
+many segments it does). ``--isa avx2`` caps the libraries to AVX2 (an AVX2-only CPU, no bf16).
+The model defaults to the random-weight model with opus-mt-en-fr's exact architecture
+(bench/benchmodel.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+from mt_speed import AVX2_ENV, loadavg, machine_line  # noqa: E402
+
+
+def worker(args) -> dict:
+    import torch
+    from transformers import MarianMTModel
+
+    from translate.cli.options import load_engine, load_run_glossary
+    from translate.core.config import load_settings
+    from translate.formats.xliff import read_pair_file
+    from translate.ingest.reader import ingest_file
+    from translate.pipeline.workflow import run_articles
+
+    settings = load_settings(path=REPO / "translate.toml")
+    glossary_path, terms = load_run_glossary(settings, Path(args.glossary) if args.glossary else None)
+    engine = load_engine(settings, args.model, "cpu", args.beam, None)
+    naive_model = MarianMTModel.from_pretrained(args.model, dtype=torch.float32).eval()
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(args.model)
+    special = set(tokenizer.all_special_ids)
+
+    def target_tokens(text: str) -> int:
+        return len(tokenizer(text_target=text)["input_ids"]) - 1 if text else 0
+
+    sources = [seg.source for path in args.articles for seg in ingest_file(Path(path)).segments if seg.source.strip()]
+    naive_sources = sources[:: args.naive_every]
+
+    def naive_round() -> tuple[float, int]:
+        produced = 0
+        started = time.perf_counter()
+        for text in naive_sources:
+            ids = tokenizer([text], return_tensors="pt", truncation=True, max_length=engine.max_input_tokens)
+            limit = engine.output_limit(ids["input_ids"].shape[1])
+            with torch.inference_mode():
+                out = naive_model.generate(**ids, num_beams=args.beam, do_sample=False, max_new_tokens=limit)
+            produced += target_tokens(tokenizer.decode([t for t in out[0].tolist() if t not in special],
+                                                       skip_special_tokens=True))
+        return time.perf_counter() - started, produced
+
+    def run_round() -> tuple[float, int]:
+        work = Path(tempfile.mkdtemp(prefix="run-speed-"))
+        try:
+            started = time.perf_counter()
+            outcome = run_articles([Path(p) for p in args.articles], engine, work, glossary=terms,
+                                   memory=work / "memory.sqlite")
+            seconds = time.perf_counter() - started
+            if getattr(outcome, "failed", None):
+                raise SystemExit(f"the run failed: {outcome.failed}")
+            produced = 0
+            for pair in sorted(work.glob("*.xlf")):
+                article, _ = read_pair_file(pair)
+                produced += sum(target_tokens(seg.mt or "") for seg in article.segments)
+            return seconds, produced
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    with torch.inference_mode():  # warm-up, outside the timed rounds
+        naive_model.generate(**tokenizer(naive_sources[:1], return_tensors="pt"), num_beams=args.beam, max_new_tokens=4)
+    engine.translate(sources[:2])
+    rounds = {"naive": [], "run": []}
+    for _ in range(args.rounds):
+        for name, call in (("naive", naive_round), ("run", run_round)):
+            seconds, produced = call()
+            rounds[name].append({"seconds": seconds, "tokens": produced, "load": loadavg()})
+            print(f"  {name}: {produced / seconds:.1f} tok/s ({produced} tokens, {seconds:.1f} s; load {loadavg()})",
+                  file=sys.stderr, flush=True)
+    return {"rounds": rounds, "segments": len(sources), "naive_segments": len(naive_sources),
+            "backend": engine.backend_name, "precision": engine.precision_name,
+            "why": list(engine.backend_reasons) + list(engine.precision_reasons),
+            "glossary": str(glossary_path), "glossary_entries": len(terms) if terms is not None else 0}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("articles", nargs="*", default=[str(REPO / "corpus" / "en" / "putin-biden-geneva-summit.txt")])
+    parser.add_argument("--model", default=None, help="Marian model folder [the opus-mt-en-fr-shaped random model]")
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "translate-bench")
+    parser.add_argument("--glossary", default=str(REPO / "glossary"))
+    parser.add_argument("--beam", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--naive-every", type=int, default=1)
+    parser.add_argument("--isa", choices=["native", "avx2"], default="native")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads for both sides [the library default: one per core]; 1 on a machine "
+                             "shared with other jobs, where threads spin waiting for each other")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print("RESULT " + json.dumps(worker(args)))
+        return 0
+    if args.model is None:
+        from benchmodel import build_bench_model
+
+        args.model = str(build_bench_model(args.work / "opus-mt-en-fr-random"))
+    env = dict(os.environ, **(AVX2_ENV if args.isa == "avx2" else {}))
+    if args.threads:
+        env["OMP_NUM_THREADS"] = str(args.threads)
+    before = loadavg()
+    command = [sys.executable, str(Path(__file__)), "--worker", "--model", args.model, "--glossary", args.glossary,
+               "--beam", str(args.beam), "--rounds", str(args.rounds), "--naive-every", str(args.naive_every),
+               *args.articles]
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode != 0 or not lines:
+        print("the measurement failed (see above)", file=sys.stderr)
+        return 1
+    result = json.loads(lines[-1][len("RESULT "):])
+    naive, run = result["rounds"]["naive"], result["rounds"]["run"]
+    rate = lambda rows: statistics.median(r["tokens"] / r["seconds"] for r in rows)  # noqa: E731
+    print(f"# translate run vs the naive float32 loop: {machine_line()}; isa {args.isa}; beam {args.beam}; "
+          f"median of {args.rounds} alternating rounds; threads {args.threads or 'default'}\n")
+    print(f"articles: {', '.join(Path(a).name for a in args.articles)} ({result['segments']} segments; naive timed on "
+          f"{result['naive_segments']}); glossary {result['glossary']} ({result['glossary_entries']} entries), locking on\n")
+    print("| path | backend | precision | target tokens (last round) | seconds (median) | tokens/s (median) | × naive |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
+    print(f"| naive loop | transformers | float32 | {naive[-1]['tokens']:,} | "
+          f"{statistics.median(r['seconds'] for r in naive):.1f} | {rate(naive):,.1f} | 1.0× |")
+    print(f"| translate run (default) | {result['backend']} | {result['precision']} | {run[-1]['tokens']:,} | "
+          f"{statistics.median(r['seconds'] for r in run):.1f} | {rate(run):,.1f} | {rate(run) / rate(naive):.1f}× |")
+    ratios = [(b["tokens"] / b["seconds"]) / (a["tokens"] / a["seconds"]) for a, b in zip(naive, run)]
+    print(f"\nper-round ratios: {', '.join(f'{x:.1f}×' for x in ratios)}")
+    print(f"default choice: {'; '.join(result['why'])}")
+    print(f"load average (1, 5, 15 min) before: {before}; after: {loadavg()}; "
+          f"per round: {', '.join(r['load'].split()[0] for r in naive + run)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
