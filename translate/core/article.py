@@ -87,6 +87,8 @@ class Segment:
     candidates: list[Candidate] = field(default_factory=list)
     approved_by: str | None = None  # who moved the segment to final, and when (ISO 8601 UTC)
     approved_at: str | None = None
+    edited_by: str | None = None  # who last changed the target or state by hand, and when (ISO 8601 UTC)
+    edited_at: str | None = None
 
     @property
     def needs_mt(self) -> bool:

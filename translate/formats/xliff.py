@@ -77,7 +77,8 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
                     etree.SubElement(match, _q(XLIFF, "target")).text = seg.mt
                 for cand in seg.candidates:
                     _write_candidate(matches, seg.id, cand)
-        described = [seg for seg in block.segments if seg.origin or seg.flags or seg.approved_by or seg.approved_at]
+        described = [seg for seg in block.segments
+                     if seg.origin or seg.flags or seg.approved_by or seg.approved_at or seg.edited_by or seg.edited_at]
         if described:
             unit_meta = etree.SubElement(unit, _q(MDA, "metadata"))
             for seg in described:
@@ -87,6 +88,8 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
                     "flags": " ".join(seg.flags) or None,
                     "approved-by": seg.approved_by,
                     "approved-at": seg.approved_at,
+                    "edited-by": seg.edited_by,
+                    "edited-at": seg.edited_at,
                 })
         write_terms(unit, block)  # locked glossary terms (translate/glossary/termmarks.py)
         notes = [(seg, note) for seg in block.segments for note in seg.notes]
@@ -297,6 +300,8 @@ def _read_unit(unit, origin: str) -> Block:
                 candidates=candidates.get(seg_id, []),
                 approved_by=info.get("approved-by") or None,
                 approved_at=info.get("approved-at") or None,
+                edited_by=info.get("edited-by") or None,
+                edited_at=info.get("edited-at") or None,
                 terms=terms.get(seg_id, []),
             ))
             parts.append(source)

@@ -36,6 +36,7 @@ def carry_over(seg: Segment, prev: Segment) -> None:
     seg.target_codes = list(prev.target_codes)  # the markup placed in the target (translate/core/inline.py)
     seg.candidates = list(prev.candidates)
     seg.approved_by, seg.approved_at = prev.approved_by, prev.approved_at
+    seg.edited_by, seg.edited_at = prev.edited_by, prev.edited_at
 
 
 def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool) -> int:
