@@ -513,7 +513,11 @@ def preview_pair_file(pair_file: Path, config: PublishConfig, *, glossary_check:
         refusal = str(exc)
     config = replace(config, fmt="html")
     out_file = Path(config.out) / f"{article.slug}.html"
-    urls = page_urls(article, config, out_file)
+    try:
+        urls = page_urls(article, config, out_file)
+    except InputError as exc:  # publishing would stop here too: say so, and still show the page
+        refusal = "\n".join(filter(None, [refusal, str(exc)]))
+        urls = Urls(en="#", fr=quote(out_file.name), fr_from_en=quote(out_file.name))
     published = approval_time(article) or _iso(datetime.now(timezone.utc))
     context, warnings = build_context(article, stamp=stamp, sha=sha, published=published, urls=urls,
                                       config=config, out_file=out_file)

@@ -227,7 +227,7 @@ def render_report(review: ArticleReview) -> str:
         rows.append({
             "item": item,
             "seg": item.segment,
-            "source_html": _marked_source(item.segment),
+            "source_html": marked_source(item.segment),
             "hter": _pct(item.hter),
             "hter_class": _hter_class(item.hter),
         })
@@ -247,7 +247,7 @@ def _hter_class(value: float | None) -> str:
     return "low" if value < 0.3 else ("mid" if value < 0.6 else "high")
 
 
-def _marked_source(seg: Segment):
+def marked_source(seg: Segment):
     """The English source with glossary terms wrapped in <mark> (escaped everywhere else)."""
     from markupsafe import Markup, escape
 

@@ -87,6 +87,8 @@ def apply_edit(seg: Segment, edit: SegmentEdit, *, by: str, when: str) -> bool:
     if edit.action not in ACTIONS:
         raise InputError(f"segment {seg.id}: unknown action {edit.action!r}; use one of {', '.join(ACTIONS)}.")
     new_text = None if edit.target is None else normalise_target(edit.target)
+    if seg.target is None and not (new_text or "").strip():
+        new_text = None  # an empty box under an untranslated segment is not a translation
     text_changes = new_text is not None and new_text != seg.target
     if edit.action == "approve":
         if text_changes:
