@@ -55,6 +55,7 @@ def create_app(config: WebConfig):
         MAX_CONTENT_LENGTH=1 << 20,
         SEND_FILE_MAX_AGE_DEFAULT=0,
     )
+    app.before_request(routes.guard)  # first: Host and token before anything else, CSRF included
     CSRFProtect(app)
     app.extensions["translate_review"] = {
         "config": config,

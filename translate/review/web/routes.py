@@ -20,7 +20,6 @@ MAX_EDITOR_NAME = 64
 
 
 def register(app: Flask) -> None:
-    app.before_request(_guard)
     app.after_request(_headers)
     app.register_error_handler(CSRFError, _csrf_failed)
     app.register_error_handler(404, lambda exc: _fail(404, "No such page. Articles are listed on the workspace page."))
@@ -87,7 +86,8 @@ def _writer(name: str):
         yield
 
 
-def _guard():
+def guard():
+    """Host and token checks, before every request (registered ahead of the CSRF check)."""
     config = _config()
     if config.loopback and not security.is_loopback(security.request_host_name(request.host)):
         return _fail(403, f"Host {request.host!r} refused: this server answers on loopback only "
