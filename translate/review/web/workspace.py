@@ -83,6 +83,7 @@ class Workspace:
         self.glossary = glossary
         self.findings = findings
         self._cache: dict[Path, tuple[tuple, ArticleView]] = {}
+        self._scores: dict = {}  # (draft, post-edit) -> diff and HTER: a save re-scores one segment
         self._lock = threading.Lock()
 
     def names(self) -> dict[str, Path]:
@@ -108,7 +109,9 @@ class Workspace:
         if cached and cached[0] == key:
             return cached[1]
         article, _ = read_pair_file(path)
-        review = review_article(article, self.glossary)
+        if len(self._scores) > 200_000:
+            self._scores.clear()
+        review = review_article(article, self.glossary, memo=self._scores)
         findings = dict(self.findings(article)) if self.findings is not None else None
         view = ArticleView(name=name, path=path, article=article, review=review,
                            versions={s.id: segment_version(s) for s in article.segments},

@@ -26,8 +26,8 @@
     i = 0; j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && a[i] === b[j]) { push("equal", a[i]); i++; j++; }
-      else if (j < m && (i === n || dp[i][j + 1] >= dp[i + 1][j])) { push("insert", b[j]); j++; }
-      else { push("delete", a[i]); i++; }
+      else if (i < n && (j === m || dp[i + 1][j] >= dp[i][j + 1])) { push("delete", a[i]); i++; }
+      else { push("insert", b[j]); j++; }
     }
     return ops;
   }
@@ -43,7 +43,7 @@
     });
   }
 
-  // -- rows --
+  // -- rows (a form's .action is shadowed by its buttons named "action": read the attribute) --
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("section.seg[data-id]")); }
   function rowOf(el) { return el && el.closest ? el.closest("section.seg[data-id]") : null; }
   function currentRow() { return rowOf(document.activeElement) || document.querySelector("section.seg.current"); }
@@ -129,7 +129,7 @@
     var body = new FormData(form);
     body.set("action", action);
     message(row, "Saving…", "");
-    return post(form.action, body).then(function (data) {
+    return post(form.getAttribute("action"), body).then(function (data) {
       if (data.ok) {
         var fresh = replaceRow(row, data.html);
         updateProgress(data.progress);
@@ -157,7 +157,7 @@
     box.appendChild(panel);
     panel.querySelector(".take-theirs").addEventListener("click", function () {
       var form = row.querySelector("form.edit");
-      fetch(form.action, { credentials: "same-origin", headers: { "X-Requested-With": "fetch", "Accept": "application/json" } })
+      fetch(form.getAttribute("action"), { credentials: "same-origin", headers: { "X-Requested-With": "fetch", "Accept": "application/json" } })
         .then(function (r) { return r.json(); })
         .then(function (data) { if (data.ok) { focusRow(replaceRow(row, data.html)); updateProgress(data.progress); } });
     });
