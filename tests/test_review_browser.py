@@ -161,8 +161,8 @@ def test_edit_confirm_conflict_approve_and_publish_in_the_browser(served, browse
          == second)
 
     # 4. Approve every reviewed segment: the state changes on the page and on disk, with who and when.
-    click(desk, desk.find_element(By.CSS_SELECTOR, "#approve-all button"))
     total = desk.find_element(By.CSS_SELECTOR, '#progress [data-count="total"]').text
+    click(desk, desk.find_element(By.CSS_SELECTOR, "#approve-all button"))
     wait(desk, lambda d: d.find_element(By.CSS_SELECTOR, '#progress [data-count="final"]').text == total)
     segs = on_disk(workdir)
     assert {s.state for s in segs.values()} == {"final"}

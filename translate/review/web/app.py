@@ -45,6 +45,7 @@ def create_app(config: WebConfig):
                 static_url_path="/static")
     app.jinja_env.autoescape = True  # every template, whatever its name: targets come from people and models
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["when"] = _when
     app.config.update(
         SECRET_KEY=config.secret_key,
         SESSION_COOKIE_NAME="translate_review",
@@ -65,3 +66,18 @@ def create_app(config: WebConfig):
     }
     routes.register(app)
     return app
+
+
+def _when(value: str | None) -> str:
+    """An ISO 8601 time as people read it: ``2026-12-02 18:00 UTC`` (the value itself if it is not one)."""
+    from datetime import datetime, timezone
+
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

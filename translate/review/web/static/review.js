@@ -72,7 +72,9 @@
     var area = row.querySelector("textarea");
     var saved = area ? area.value : "";
     if (!form || !area) { return; }
+    autosize(area);
     area.addEventListener("input", function () {
+      autosize(area);
       var dirty = area.value !== saved;
       row.classList.toggle("dirty", dirty);
       var approve = row.querySelector('button[value="approve"]');
@@ -88,6 +90,11 @@
     row.querySelectorAll("button.insert").forEach(function (button) {
       button.addEventListener("click", function () { insert(row, button); });
     });
+  }
+
+  function autosize(area) {  // the whole text in view, no inner scrolling (CSSOM: allowed by the CSP)
+    area.style.height = "auto";
+    area.style.height = (area.scrollHeight + 2) + "px";
   }
 
   function insert(row, button) {
