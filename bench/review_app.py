@@ -2,9 +2,9 @@
 
     python bench/review_app.py [--segments 300] [--runs 15]
 
-The article is built from the example pair file's real sentences (docs/examples/geneva-summit.xlf:
-English, MT draft, reviewed French), repeated to N segments in blocks of three, half of them
-post-edited, the glossary (glossary/) matched as in the app. Measured through Flask's test client
+The article is built from the review example's sentences (docs/examples/review-example.xlf:
+the seed article's English, MT-style drafts, post-edits), repeated to N segments in blocks of three (each made distinct
+by a number), half of them post-edited, the glossary (glossary/) matched as in the app. Measured through Flask's test client
 (the app's whole request path, without the network):
 
 * article page, first view: read the pair file, review it (diffs, HTER per segment, glossary
@@ -34,17 +34,18 @@ from translate.formats.xliff import read_pair_file, write_pair_file  # noqa: E40
 
 
 def build_article(n: int) -> Article:
-    example, _ = read_pair_file(REPO / "docs" / "examples" / "geneva-summit.xlf")
-    pool = [s for s in example.segments if s.target]
+    example, _ = read_pair_file(REPO / "docs" / "examples" / "review-example.xlf")
+    pool = [s for s in example.segments if s.target and s.mt]
     blocks, count = [], 0
     while count < n:
         segs, pos, text = [], 0, []
         for _ in range(min(3, n - count)):
             src = pool[count % len(pool)]
-            source = src.source
+            tag = f" [{count}]"  # every segment distinct: no score is reused within the article
+            source = src.source + tag
             edited = count % 2 == 0
-            mt = src.mt or src.target
-            target = (src.target + " (révisé)") if edited else mt
+            mt = src.mt + tag
+            target = (src.target + tag) if edited else mt
             segs.append(Segment(id=f"s{count:04d}", source=source, start=pos, end=pos + len(source), mt=mt, target=target,
                                 state="translated", origin="human" if edited else "mt"))
             text.append(source)
