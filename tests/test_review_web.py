@@ -375,3 +375,19 @@ def test_serve_without_the_web_extra_says_how_to_install_it(work, monkeypatch):
     result = CliRunner().invoke(main, ["review", "serve", "--workdir", str(work)])
     assert result.exit_code == 1 and "pip install 'translate-newsroom[web]'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_pages_are_strict_html5_and_a_broken_pair_file_is_listed_not_fatal(app, work):
+    import html5lib
+
+    (work / "broken.xlf").write_text("<xliff", "utf-8")
+    client = app.test_client()
+    workspace = client.get("/").get_data(as_text=True)
+    assert 'data-name="broken"' in workspace and "cannot be read" in workspace
+    assert client.get("/a/broken").status_code == 422
+    token, versions = page_state(client)
+    conflict = post(client, "/a/sample/s/s2", {"csrf_token": token, "version": versions["s1"], "target": "x"}, fetch=False)
+    for page in (workspace, client.get("/a/sample").get_data(as_text=True),
+                 client.get("/a/sample/publish").get_data(as_text=True), conflict.get_data(as_text=True),
+                 client.get("/a/nope").get_data(as_text=True)):
+        html5lib.HTMLParser(strict=True).parse(page)
