@@ -391,3 +391,11 @@ def test_pages_are_strict_html5_and_a_broken_pair_file_is_listed_not_fatal(app, 
                  client.get("/a/sample/publish").get_data(as_text=True), conflict.get_data(as_text=True),
                  client.get("/a/nope").get_data(as_text=True)):
         html5lib.HTMLParser(strict=True).parse(page)
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_the_editor_form_never_redirects_to_another_site(app, target):
+    client = app.test_client()
+    token, _ = page_state(client)
+    response = post(client, "/editor", {"csrf_token": token, "editor": "desk", "next": target}, fetch=False)
+    assert response.status_code == 303 and response.headers["Location"] == "/"

@@ -139,7 +139,8 @@ def set_editor():
     if _wants_json():
         return jsonify({"ok": True, "editor": name})
     back = request.form.get("next") or ""
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("workspace"), 303)
+    local = back.startswith("/") and not back.startswith(("//", "/\\")) and "\\" not in back  # never another site
+    return redirect(back if local else url_for("workspace"), 303)
 
 
 def _rows(view: ArticleView) -> list[dict[str, Any]]:
