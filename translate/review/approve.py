@@ -7,6 +7,11 @@ from pathlib import Path
 
 from translate.core.article import Segment
 from translate.core.errors import InputError
+from translate.pipeline.articleref import resolve_article
+from translate.pipeline.article_lock import article_lock
+from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
+from translate.formats.exchange import current_user, mark_edited, now_iso, set_state
+from translate.formats.xliff import read_pair_file, write_pair_file
 
 
 @dataclass
@@ -24,8 +29,6 @@ class ApproveReport:
 def approve_segments(chosen: list[Segment], *, by: str, when: str) -> tuple[list[Segment], list[str]]:
     """The approval rule, shared by ``review approve`` and the review web app: a reviewed segment
     with a target becomes final with who and when; returns (approved, ids not reviewed yet)."""
-    from translate.formats.exchange import mark_edited, set_state
-
     approved, not_reviewed = [], []
     for seg in chosen:
         if seg.state == "reviewed" and (seg.target or "").strip():
@@ -40,11 +43,6 @@ def approve_segments(chosen: list[Segment], *, by: str, when: str) -> tuple[list
 def approve_article(article: str, workdir: Path, *, segment_ids: list[str] | None = None, by: str | None = None,
                     memory: Path | None = None) -> ApproveReport:
     """Approve ``article``'s reviewed segments (or only ``segment_ids``); all checks before any write."""
-    from translate.pipeline.articleref import resolve_article
-    from translate.pipeline.article_lock import article_lock
-    from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
-    from translate.formats.exchange import current_user, now_iso
-    from translate.formats.xliff import read_pair_file, write_pair_file
 
     ref = resolve_article(article, workdir)
     who = by or current_user()

@@ -18,6 +18,12 @@ from pathlib import Path
 
 from translate.core.article import ORIGIN_HUMAN, Article, Segment
 from translate.core.errors import InputError, TranslateError
+from translate.core.inline import place_codes
+from translate.formats.exchange import mark_edited, now_iso, set_state
+from translate.formats.xliff import read_pair_file, write_pair_file
+from translate.pipeline.article_lock import article_lock
+from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
+from translate.review.approve import approve_segments
 
 ACTIONS = ("save", "review", "approve", "back")
 # Where "back" goes from each state.
@@ -80,10 +86,6 @@ class EditReport:
 def apply_edit(seg: Segment, edit: SegmentEdit, *, by: str, when: str) -> bool:
     """Apply one checked edit to ``seg``; returns whether anything changed. Raises
     :class:`InputError` when the action is not allowed from the segment's state."""
-    from translate.core.inline import place_codes
-    from translate.formats.exchange import mark_edited, set_state
-    from translate.review.approve import approve_segments
-
     if edit.action not in ACTIONS:
         raise InputError(f"segment {seg.id}: unknown action {edit.action!r}; use one of {', '.join(ACTIONS)}.")
     new_text = None if edit.target is None else normalise_target(edit.target)
@@ -151,11 +153,6 @@ def edit_segments(pair_file: Path, workdir: Path, slug: str, edits: list[Segment
     article's lock, merged with what is on disk. Raises :class:`UnknownSegment`,
     :class:`SegmentConflict`, :class:`InputError` (an action the state does not allow) or the lock's
     error when another process holds the article; in every case nothing is written."""
-    from translate.formats.exchange import now_iso
-    from translate.formats.xliff import read_pair_file, write_pair_file
-    from translate.pipeline.article_lock import article_lock
-    from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
-
     pair_file, workdir = Path(pair_file), Path(workdir)
     with article_lock(workdir, slug):
         article, stamp = read_pair_file(pair_file)  # re-read: whatever was saved meanwhile is kept

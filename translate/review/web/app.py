@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from translate.formats.exchange import current_user
+from translate.review.web import routes
 from translate.review.web.hooks import FindingsProvider
+from translate.review.web.workspace import Workspace
 
 
 @dataclass
@@ -31,13 +37,6 @@ class WebConfig:
 
 def create_app(config: WebConfig):
     """A Flask app serving ``config.workdir``'s articles."""
-    from flask import Flask
-    from flask_wtf.csrf import CSRFProtect
-
-    from translate.formats.exchange import current_user
-    from translate.review.web import routes
-    from translate.review.web.workspace import Workspace
-
     if not config.editor:
         config.editor = current_user()
     here = Path(__file__).parent

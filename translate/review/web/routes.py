@@ -10,7 +10,15 @@ from typing import Any
 from flask import Flask, abort, current_app, g, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
-from translate.core.errors import InputError, LockError, TranslateError
+from translate.core.config import Settings
+from translate.core.errors import ArticleBusy, InputError, TranslateError
+from translate.publish.publisher import (
+    PublishRefused,
+    glossary_check_for,
+    preview_pair_file,
+    publish_config,
+    publish_pair_file,
+)
 from translate.review.diffs import marked_source
 from translate.review.edit import ACTIONS, SegmentConflict, SegmentEdit, UnknownSegment, edit_segments, segment_version
 from translate.review.web import security
@@ -208,7 +216,7 @@ def _write(name: str, edits: list[SegmentEdit]):
         return _fail(404, str(exc))
     except SegmentConflict as exc:
         return _conflict(name, exc, edits)
-    except LockError as exc:
+    except ArticleBusy as exc:
         return _fail(423, f"{exc} Your text is still in the page.")
     except InputError as exc:
         return _fail(422, str(exc))
@@ -273,9 +281,6 @@ def approve_reviewed(name: str):
 
 # -- preview and publish ---------------------------------------------------------------------
 def _publish_setup(draft: bool):
-    from translate.core.config import Settings
-    from translate.publish.publisher import glossary_check_for, publish_config
-
     config = _config()
     publish = publish_config(config.settings or Settings())
     publish.draft = draft
@@ -284,8 +289,6 @@ def _publish_setup(draft: bool):
 
 
 def publish_page(name: str):
-    from translate.publish.publisher import preview_pair_file
-
     path = _pair(name)
     draft = request.args.get("draft") == "1"
     try:
@@ -298,8 +301,6 @@ def publish_page(name: str):
 
 
 def preview_page(name: str):
-    from translate.publish.publisher import preview_pair_file
-
     path = _pair(name)
     try:
         publish, check, label = _publish_setup(request.args.get("draft") == "1")
@@ -313,8 +314,6 @@ def preview_page(name: str):
 
 
 def publish(name: str):
-    from translate.publish.publisher import PublishRefused, publish_pair_file
-
     path = _pair(name)
     draft = request.form.get("draft") == "1"
     try:

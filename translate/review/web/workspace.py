@@ -18,6 +18,7 @@ from pathlib import Path
 
 from translate.core.article import STATES, Article
 from translate.core.errors import TranslateError
+from translate.formats.xliff import read_pair_file
 from translate.review.diffs import ArticleReview, review_article
 from translate.review.edit import segment_version
 from translate.review.web.hooks import FindingsProvider, SegmentFindings
@@ -99,8 +100,6 @@ class Workspace:
 
     def view(self, name: str, path: Path | None = None) -> ArticleView:
         """The article ``name`` as it is on disk now (read again only when the file changed)."""
-        from translate.formats.xliff import read_pair_file
-
         path = path or self.names()[name]
         st = path.stat()
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
