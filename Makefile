@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   translate the sample article (the real model, or the offline test model, said plainly)
-#   make test   the test suite, then the glossary check over the corpus
+#   make test   the test suite (chromium for the browser tests installed when missing), then the
+#               glossary check over the corpus
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin

@@ -74,6 +74,12 @@ def set_state(seg: Segment, state: str, *, by: str | None = None, when: str | No
     return before != (seg.state, seg.approved_by, seg.approved_at)
 
 
+def mark_edited(seg: Segment, *, by: str | None = None, when: str | None = None) -> None:
+    """Record who changed ``seg``'s target or state by hand, and when (the workspace page's
+    "last change")."""
+    seg.edited_by, seg.edited_at = by or current_user(), when or now_iso()
+
+
 def _named(ids: list[str]) -> str:
     shown = ", ".join(ids[:_SHOW])
     return shown + (f" (and {len(ids) - _SHOW} more)" if len(ids) > _SHOW else "")
@@ -327,6 +333,7 @@ def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = Non
         seg = ours[unit.id]
         if unit.target is None or unit.id in skip:
             continue  # a tool that sent no target leaves the segment as it was
+        before = targets
         if unit.target_codes is not None:
             _markup_from_source(unit, seg)
         if unit.target != seg.target:
@@ -344,8 +351,12 @@ def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = Non
                 seg.target_codes, _ = place_codes(seg.source, seg.codes, seg.target)
         elif unit.target_codes is not None and seg.codes:
             seg.target_codes = list(unit.target_codes)  # the translator may have moved a code
+        changed = targets > before
         if set_state(seg, unit.state, by=by, when=when):
             states += 1
+            changed = True
+        if changed:
+            mark_edited(seg, by=by, when=when)
     return targets, states
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Sequence
@@ -465,16 +465,9 @@ def render_page(context: dict[str, Any], fmt: str, env) -> bytes:
 # ---------------------------------------------------------------------------------------------
 # Publishing.
 
-def publish_pair_file(pair_file: Path, config: PublishConfig, *,
-                      glossary_check: GlossaryCheck | None = None, glossary_label: str = "",
-                      now: Callable[[], datetime] | None = None) -> PublishResult:
-    """Publish the French article of ``pair_file`` under ``config.out``; see the module docstring."""
-    from filelock import Timeout
-
-
-    now = now or (lambda: datetime.now(timezone.utc))
-    if config.fmt not in FORMATS:
-        raise InputError(f"unknown format {config.fmt!r}: use html or md.")
+def read_publishable(pair_file: Path) -> tuple[str, Article, dict[str, str]]:
+    """The pair file's hash, article and stamp, checked as publishing needs (a safe slug that
+    matches the file name, at least one segment)."""
     pair_file = Path(pair_file)
     try:
         data = pair_file.read_bytes()
@@ -497,13 +490,72 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
         raise PairFileError(f"{pair_file}: holds the article {slug!r}, not {pair_file.stem!r}. Rename the file or check it.")
     if not article.segments:
         raise PairFileError(f"{pair_file}: the pair file has no segments; nothing to publish.")
+    return sha, article, stamp
 
+
+def run_glossary_check(article: Article, pair_file: Path, glossary_check: GlossaryCheck | None,
+                       glossary_label: str = "") -> tuple[list[str], str]:
+    """The gate's glossary problems and the line that says what the check found."""
     problems: list[str] = []
     glossary_note = glossary_label or ("not checked" if glossary_check is None else "passed")
     if glossary_check is not None:
         problems = list(glossary_check(article, pair_file))
         if problems:
             glossary_note = f"{len(problems)} problem(s)"
+    return problems, glossary_note
+
+
+@dataclass
+class Preview:
+    """The French page as publishing would render it now, and what the gate says."""
+
+    slug: str
+    page: bytes  # HTML; segments without French text are left empty
+    refusal: str | None  # the gate's refusal message, None when the article may be published
+    glossary: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def preview_pair_file(pair_file: Path, config: PublishConfig, *, glossary_check: GlossaryCheck | None = None,
+                      glossary_label: str = "") -> Preview:
+    """Render the page :func:`publish_pair_file` would write (HTML), through the same gate, writing
+    nothing: the review app shows it beside the gate's refusals. The published time is the
+    approval time when there is one, else the current time."""
+    pair_file = Path(pair_file)
+    sha, article, stamp = read_publishable(pair_file)
+    problems, glossary_note = run_glossary_check(article, pair_file, glossary_check, glossary_label)
+    refusal = None
+    try:
+        check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file))
+    except PublishRefused as exc:
+        refusal = str(exc)
+    config = replace(config, fmt="html")
+    out_file = Path(config.out) / f"{article.slug}.html"
+    try:
+        urls = page_urls(article, config, out_file)
+    except InputError as exc:  # publishing would stop here too: say so, and still show the page
+        refusal = "\n".join(filter(None, [refusal, str(exc)]))
+        urls = Urls(en="#", fr=quote(out_file.name), fr_from_en=quote(out_file.name))
+    published = approval_time(article) or _iso(datetime.now(timezone.utc))
+    context, warnings = build_context(article, stamp=stamp, sha=sha, published=published, urls=urls,
+                                      config=config, out_file=out_file)
+    page = render_page(context, "html", template_environment(config.templates))
+    return Preview(slug=article.slug, page=page, refusal=refusal, glossary=glossary_note, warnings=warnings)
+
+
+def publish_pair_file(pair_file: Path, config: PublishConfig, *,
+                      glossary_check: GlossaryCheck | None = None, glossary_label: str = "",
+                      now: Callable[[], datetime] | None = None) -> PublishResult:
+    """Publish the French article of ``pair_file`` under ``config.out``; see the module docstring."""
+    from filelock import Timeout
+
+    now = now or (lambda: datetime.now(timezone.utc))
+    if config.fmt not in FORMATS:
+        raise InputError(f"unknown format {config.fmt!r}: use html or md.")
+    pair_file = Path(pair_file)
+    sha, article, stamp = read_publishable(pair_file)
+    slug = article.slug
+    problems, glossary_note = run_glossary_check(article, pair_file, glossary_check, glossary_label)
     check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file))
 
     out_dir = Path(config.out)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate.core.article import State
+from translate.core.article import Segment, State
 from translate.core.errors import InputError
 from translate.pipeline.articleref import resolve_article
 from translate.pipeline.article_lock import article_lock
 from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
-from translate.formats.exchange import current_user, now_iso, set_state
+from translate.formats.exchange import current_user, mark_edited, now_iso, set_state
 from translate.formats.xliff import read_pair_file, write_pair_file
 
 
@@ -24,6 +24,20 @@ class ApproveReport:
     total: int = 0
     not_reviewed: list[str] = field(default_factory=list)
     warning: str | None = None
+
+
+def approve_segments(chosen: list[Segment], *, by: str, when: str) -> tuple[list[Segment], list[str]]:
+    """The approval rule, shared by ``review approve`` and the review web app: a reviewed segment
+    with a target becomes final with who and when; returns (approved, ids not reviewed yet)."""
+    approved, not_reviewed = [], []
+    for seg in chosen:
+        if seg.state == "reviewed" and (seg.target or "").strip():
+            set_state(seg, "final", by=by, when=when)
+            mark_edited(seg, by=by, when=when)
+            approved.append(seg)
+        elif seg.state != "final":
+            not_reviewed.append(seg.id)
+    return approved, not_reviewed
 
 
 def approve_article(article: str, workdir: Path, *, segment_ids: list[str] | None = None, by: str | None = None,
@@ -50,15 +64,8 @@ def approve_article(article: str, workdir: Path, *, segment_ids: list[str] | Non
                              "a final segment needs a translation. Nothing was approved.")
         tm = TranslationMemory.open(memory or default_memory_path(workdir))
         try:
-            when = now_iso()
-            for seg in chosen:
-                if seg.state == State.REVIEWED:
-                    set_state(seg, State.FINAL, by=who, when=when)
-                    report.approved += 1
-                elif seg.state != State.FINAL and segment_ids is not None:
-                    report.not_reviewed.append(seg.id)
-                elif seg.state != State.FINAL:
-                    report.not_reviewed.append(seg.id)
+            approved, report.not_reviewed = approve_segments(chosen, by=who, when=now_iso())
+            report.approved = len(approved)
             if report.approved:
                 write_pair_file(ref.pair_file, art, stamp)
                 report.warning = sync_memory(art, tm)

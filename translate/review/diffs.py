@@ -163,26 +163,38 @@ def _glossary_terms(article: Article, glossary_path) -> str:
     return "glossary"
 
 
-def review_article(article: Article, glossary_path=None) -> ArticleReview:
-    """Diffs, HTER and term checks for every segment of ``article``."""
+def review_article(article: Article, glossary_path=None, *, memo: dict | None = None) -> ArticleReview:
+    """Diffs, HTER and term checks for every segment of ``article``.
+
+    The article's HTER is sacrebleu's corpus TER (total edits over total post-edit words), summed
+    from the segments' own scores rather than computing every TER twice. ``memo`` (a dict the
+    caller keeps) remembers each (draft, post-edit) pair's diff and score, so reviewing an article
+    again after one segment changed scores only that segment (the review app does this).
+    """
     source_of_terms = _glossary_terms(article, glossary_path)
     reviews: list[SegmentReview] = []
-    pairs: list[tuple[str, str]] = []
+    edits = words = 0.0
     for seg in article.segments:
         review = SegmentReview(segment=seg, terms=term_checks(seg))
         if seg.mt is not None and seg.target is not None and too_long(seg.mt, seg.target):
             review.ops = word_diff(seg.mt, seg.target)
             review.too_long = True
         elif seg.mt is not None and seg.target is not None:
-            review.ops = word_diff(seg.mt, seg.target)
-            review.hter = hter(seg.mt, seg.target)
+            key = (seg.mt, seg.target)
+            scored = memo.get(key) if memo is not None else None
+            if scored is None:
+                scored = (word_diff(seg.mt, seg.target), hter(seg.mt, seg.target))
+                if memo is not None:
+                    memo[key] = scored
+            review.ops, review.hter = list(scored[0]), scored[1]
             review.words = len(seg.target.split())
             review.edits = round(review.hter * review.words, 2)
-            pairs.append((seg.mt, seg.target))
+            edits += review.hter * review.words  # TER = edits / reference words, so this is the edit count
+            words += review.words
         elif seg.target is not None:
             review.ops = [DiffOp("equal", " ".join(_TOKEN.findall(seg.target)))]
         reviews.append(review)
-    return ArticleReview(article=article, segments=reviews, hter=corpus_hter(pairs),
+    return ArticleReview(article=article, segments=reviews, hter=edits / words if words else None,
                          signature=ter_signature(), glossary=source_of_terms)
 
 
@@ -245,7 +257,7 @@ def render_report(review: ArticleReview) -> str:
         rows.append({
             "item": item,
             "seg": item.segment,
-            "source_html": _marked_source(item.segment),
+            "source_html": marked_source(item.segment),
             "hter": _pct(item.hter),
             "hter_class": _hter_class(item.hter),
         })
@@ -265,7 +277,7 @@ def _hter_class(value: float | None) -> str:
     return "low" if value < 0.3 else ("mid" if value < 0.6 else "high")
 
 
-def _marked_source(seg: Segment):
+def marked_source(seg: Segment):
     """The English source with glossary terms wrapped in <mark> (escaped everywhere else)."""
     from markupsafe import Markup, escape
 

@@ -12,7 +12,7 @@ from translate.cli.options import settings_from, workdir_option
 
 @click.group("review")
 def command() -> None:
-    """Review post-edits: what changed from the MT draft, edit rates, approval."""
+    """Review post-edits: what changed from the MT draft, edit rates, approval, the review app."""
 
 
 def _load(ctx: click.Context, article: str, workdir: Path | None):
@@ -83,3 +83,80 @@ def approve(ctx: click.Context, article: str, segment_ids: str | None, by: str |
                    + (" ..." if len(outcome.not_reviewed) > 10 else ""), err=True)
     if outcome.warning:
         click.echo(f"Warning: {outcome.warning}", err=True)
+
+
+_REVIEW_KEYS = {"host", "port", "token"}
+
+
+@command.command("serve")
+@workdir_option
+@click.option("--host", default=None, help="Address to listen on [127.0.0.1: this machine only]. Any other "
+              "address needs a token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port [8000]; 0 picks a free one.")
+@click.option("--token", envvar="TRANSLATE_REVIEW_TOKEN", default=None, metavar="SECRET",
+              help="Access token every request must carry (required off loopback) [translate.toml [review] "
+                   "token, or $TRANSLATE_REVIEW_TOKEN].")
+@click.option("--by", default=None, metavar="NAME", help="Editor name for edits and approvals until the page "
+              "is told another [your login].")
+@click.option("--open", "open_browser", is_flag=True, help="Open the workspace page in the default browser.")
+@click.pass_context
+def serve(ctx: click.Context, workdir: Path | None, host: str | None, port: int | None, token: str | None,
+          by: str | None, open_browser: bool) -> None:
+    """A local web app over the workspace: post-edit, confirm, approve and publish in the browser.
+
+    Every save goes through the same library as the CLI: under the article's lock, merged with
+    what is on disk, refused with both texts shown when someone saved the segment meanwhile.
+    """
+    from translate.core.config import read_section
+    from translate.core.errors import ConfigError, TranslateError
+    from translate.review.web import MISSING_HINT
+
+    try:
+        import flask  # noqa: F401
+        import flask_wtf  # noqa: F401
+        import waitress  # noqa: F401
+    except ImportError:
+        raise TranslateError(MISSING_HINT) from None
+    from translate.review.web import make_server
+    from translate.review.web.app import WebConfig, create_app
+    from translate.review.web.security import check_token_strength, is_loopback
+
+    settings = settings_from(ctx)
+    table = read_section(settings.source, "review", _REVIEW_KEYS) if settings.source is not None else {}
+    for key, kind in (("host", str), ("port", int), ("token", str)):
+        if key in table and (not isinstance(table[key], kind) or isinstance(table[key], bool)):
+            raise ConfigError(f"{settings.source}: [review] {key} must be {'a number' if kind is int else 'a string'}.")
+    host = host or table.get("host") or "127.0.0.1"
+    port = port if port is not None else table.get("port", 8000)
+    token = token or table.get("token") or None
+    loopback = is_loopback(host)
+    if not loopback and not token:
+        raise click.UsageError(f"--host {host} is reachable from other machines: give a token (--token, "
+                               "$TRANSLATE_REVIEW_TOKEN or token under [review] in translate.toml).")
+    if token and (problem := check_token_strength(token)):
+        raise click.BadParameter(problem, param_hint="--token")
+    workdir = workdir or settings.workdir
+    if not Path(workdir).is_dir():
+        raise TranslateError(f"{workdir}: no such workspace. Run `translate run ARTICLE` first, or give --workdir.")
+    app = create_app(WebConfig(workdir=Path(workdir), glossary=settings.glossary, memory=settings.memory,
+                               settings=settings, editor=by or "", token=token, loopback=loopback))
+    try:
+        server = make_server(app, host, port)
+    except OSError as exc:
+        raise TranslateError(f"cannot listen on {host}:{port} ({exc.strerror or exc}). Choose another --port.") from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{server.effective_port}/"
+    click.echo(f"Review app for {workdir} at {url}{f'?token={token}' if token else ''}")
+    if not loopback:
+        click.echo(f"Listening on {host}: every request needs the token.", err=True)
+    click.echo("Ctrl+C stops it.", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url + (f"?token={token}" if token else ""))
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.close()
