@@ -172,5 +172,6 @@ def test_backend_without_logits_processors_gets_placeholders_then_repair():
     stats = LockStats()
     out = translate_locked(engine, ["They met in Geneva.", "They met in Moscow."], g, stats)
     assert [h.method for h in out[0].terms] == ["placeholder"]
-    assert [h.method for h in out[1].terms] == ["repaired"] and "Moscou" in out[1].text
+    assert [(h.method, h.how) for h in out[1].terms] == [("repaired", "inserted")] and "Moscou" in out[1].text
     assert stats.segment_paths == {"placeholder": 1, "repaired": 1}
+    assert stats.terms["forced"] == 0  # a backend that cannot force never labels a term forced

@@ -224,23 +224,6 @@ def test_label_memory_and_human_through_verify_draft():
     assert human.flags == [FLAG_TERM_MISSING] and "Poutine" in human.notes[0]
 
 
-def test_backend_that_cannot_force_never_labels_forced():
-    class NoProcessors(ScriptedEngine):
-        supports_logits_processors = False
-
-        def translate(self, texts, logits_processors=None):
-            assert logits_processors is None
-            return super().translate(texts)
-
-    g = glossary_of("Geneva\tGenève\tplace", "Moscow\tMoscou\tplace")
-    engine = NoProcessors(lambda t: "Rencontre à Genève." if "Genève" in t else "Rencontre à Genf.")
-    stats = LockStats()
-    out = translate_locked(engine, ["They met in Geneva.", "They met in Moscow."], g, stats)
-    assert [h.method for h in out[0].terms] == ["placeholder"]
-    assert [(h.method, h.how) for h in out[1].terms] == [("repaired", "inserted")]
-    assert stats.terms["forced"] == 0
-
-
 def test_backend_that_cannot_force_sends_incomplete_segments_to_its_constrained_fallback():
     g = glossary_of("Geneva\tGenève\tplace", "Moscow\tMoscou\tplace")
     fallback = ScriptedEngine(lambda t: "Rencontre à Moscou.", steer={"They met in Moscou.": {"Moscou"}})
