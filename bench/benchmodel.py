@@ -41,6 +41,27 @@ def news_sentences(count: int, seed: int = 7) -> list[str]:
     return out
 
 
+def perf_article(dest: Path) -> Path:
+    """Write a 141-segment article for the run benchmark (bench/run_speed.py) to ``dest``.
+
+    A stand-in for a long news article: the seed article's body (title and paragraphs, with
+    the glossary's names: Putin, Biden, Geneva...) then the Wikinews and GOV.UK pages of
+    tests/data/realpages_dev.jsonl (public, open-licensed text), one paragraph each.
+    """
+    import json as _json
+
+    seed = (REPO / "corpus" / "en" / "putin-biden-geneva-summit.txt").read_text("utf-8")
+    body = seed.split("Must Read", 1)[1].split("- Advertisement", 1)[0].strip()
+    title = "Putin Calls Summit With Biden \u2018Quite Constructive\u2019"
+    rows = [_json.loads(line) for line in (REPO / "tests" / "data" / "realpages_dev.jsonl").read_text("utf-8").splitlines()
+            if line.strip()]
+    text = f"{title}\n\n{body}\n\n" + "\n\n".join(row["text"] for row in rows) + "\n"
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(text, "utf-8")
+    return dest
+
+
 def build_bench_model(dest: Path, *, seed: int = 0) -> Path:
     """Write the opus-mt-en-fr-shaped random-weight model to ``dest`` (skipped if already there)."""
     dest = Path(dest)

@@ -26,6 +26,8 @@ Rows:
   engine-int8   our engine, dynamic int8 (torch.ao.quantization.quantize_dynamic of the linear layers)
   engine-bf16   our engine, bfloat16 (only where native)
   engine        our engine as configured by default (--dtype auto: see translate/mt/precision.py)
+  engine-int8-hfcache  engine-int8 with transformers' own beam-search cache instead of ours
+                (TRANSLATE_BEAM_CACHE=0; only when named in --engines): what our cache gains
   ct2-direct    ctranslate2.Translator used directly: sentencepiece in, translate_batch over the
                 same length-sorted batches our pipeline makes, sentencepiece out
   ct2-ours      the same converted model through our pipeline (--backend ctranslate2)
@@ -48,7 +50,8 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 ENGINES = ("naive", "naive-int8", "naive-bf16", "engine-fp32", "engine-int8", "engine-bf16", "engine",
-           "ct2-direct", "ct2-ours")
+           "ct2-direct", "ct2-ours", "engine-int8-hfcache")
+OPTIONAL = ("engine-int8-hfcache",)  # rows run only when named in --engines
 # What --isa avx2 sets for each row's process: every library our rows use, capped to AVX2.
 AVX2_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
             "FBGEMM_ENABLE_INSTRUCTIONS": "AVX2", "CT2_FORCE_CPU_ISA": "AVX2"}
@@ -74,6 +77,9 @@ def worker(args) -> dict:
     if args.engine.startswith("naive"):
         dtype = {"naive": "float32", "naive-int8": "int8", "naive-bf16": "bfloat16"}[args.engine]
         return run_naive(args.model_dir, sentences, beam, tokens, dtype, rounds)
+    if args.engine == "engine-int8-hfcache":
+        os.environ["TRANSLATE_BEAM_CACHE"] = "0"
+        return run_engine("transformers", args.model_dir, sentences, beam, tokens, "int8", rounds)
     if args.engine.startswith("engine"):
         dtype = {"engine": "auto", "engine-fp32": "float32", "engine-int8": "int8", "engine-bf16": "bfloat16"}[args.engine]
         return run_engine("transformers", args.model_dir, sentences, beam, tokens, dtype, rounds)
@@ -264,7 +270,7 @@ def main() -> None:
         os.environ.update(AVX2_ENV)  # so native_bf16() below sees the cap, as the rows will
     from translate.mt.precision import native_bf16
 
-    engines = args.engines or [e for e in ENGINES if not e.endswith("bf16") or native_bf16()]
+    engines = args.engines or [e for e in ENGINES if (not e.endswith("bf16") or native_bf16()) and e not in OPTIONAL]
     before = loadavg()
     print(f"# MT speed: {machine_line()}; isa {args.isa}; {args.tokens} target tokens per sentence; "
           f"median of {args.rounds} rounds; threads {args.threads or 'default'}\n")

@@ -14,14 +14,21 @@ What is compared, on the same segments of the same articles:
           from the CLI's own load_engine, into a fresh workspace each round (so nothing is
           reused); timed from the call to the written pair files, model load excluded
 
-Speeds are target tokens per second, both counted the same way: the final texts re-tokenized
-with the target tokenizer (for the run, the drafts in the pair files, locked terms included;
-the constrained re-decoding locking does costs time and adds no tokens). Rounds alternate naive
-and run so that both see the same machine load; the medians are compared. ``--naive-every K``
-times the naive loop on every K-th segment only (its tokens per second do not depend on how
-many segments it does). ``--isa avx2`` caps the libraries to AVX2 (an AVX2-only CPU, no bf16).
-The model defaults to the random-weight model with opus-mt-en-fr's exact architecture
-(bench/benchmodel.py).
+Speeds are target tokens per second, counted by the model side, never by re-tokenizing text:
+the naive loop counts the tokens each ``generate`` call returned (padding, start and end tokens
+left out); the run counts the tokens behind the drafts it delivered (each draft's
+``target_tokens`` from the engine: for a segment that glossary locking re-decoded, the
+re-decoded draft's, so the first, discarded draft is time spent and no tokens credited). The
+engine's own total of generated tokens (``engine.stats``, what ``translate batch`` reports,
+discarded drafts included) is printed beside it. Warm-up calls on both sides happen before the
+timed rounds; rounds alternate naive and run so that both see the same machine load; the
+medians are compared. ``--naive-every K`` times the naive loop on every K-th segment only (its
+tokens per second do not depend on how many segments it does). ``--isa avx2`` caps the
+libraries to AVX2 (an AVX2-only CPU, no bf16). The model defaults to the random-weight model
+with opus-mt-en-fr's exact architecture (bench/benchmodel.py); the article defaults to a
+141-segment stand-in for a long news article (bench/benchmodel.py:perf_article: the seed
+article's body, glossary terms included, then the Wikinews and GOV.UK pages of
+tests/data/realpages_dev.jsonl).
 """
 
 from __future__ import annotations
@@ -64,13 +71,22 @@ def worker(args) -> dict:
     tokenizer = MarianTokenizer.from_pretrained(args.model)
     special = set(tokenizer.all_special_ids)
 
-    def target_tokens(text: str) -> int:
-        return len(tokenizer(text_target=text)["input_ids"]) - 1 if text else 0
+    import translate.pipeline.workflow as workflow
+
+    delivered = [0]
+    locked = workflow.translate_locked
+
+    def counting(*a, **k):  # the engine's token count of every draft the run delivers
+        out = locked(*a, **k)
+        delivered[0] += sum(t.target_tokens for t in out)
+        return out
+
+    workflow.translate_locked = counting
 
     sources = [seg.source for path in args.articles for seg in ingest_file(Path(path)).segments if seg.source.strip()]
     naive_sources = sources[:: args.naive_every]
 
-    def naive_round() -> tuple[float, int]:
+    def naive_round() -> tuple[float, int, int]:
         produced = 0
         started = time.perf_counter()
         for text in naive_sources:
@@ -78,35 +94,40 @@ def worker(args) -> dict:
             limit = engine.output_limit(ids["input_ids"].shape[1])
             with torch.inference_mode():
                 out = naive_model.generate(**ids, num_beams=args.beam, do_sample=False, max_new_tokens=limit)
-            produced += target_tokens(tokenizer.decode([t for t in out[0].tolist() if t not in special],
-                                                       skip_special_tokens=True))
-        return time.perf_counter() - started, produced
+            produced += sum(1 for t in out[0].tolist() if t not in special)
+        return time.perf_counter() - started, produced, produced
 
-    def run_round() -> tuple[float, int]:
+    def run_round() -> tuple[float, int, int]:
         work = Path(tempfile.mkdtemp(prefix="run-speed-"))
         try:
+            delivered[0] = 0
+            generated = engine.stats.target_tokens
             started = time.perf_counter()
             outcome = run_articles([Path(p) for p in args.articles], engine, work, glossary=terms,
                                    memory=work / "memory.sqlite")
             seconds = time.perf_counter() - started
             if getattr(outcome, "failed", None):
                 raise SystemExit(f"the run failed: {outcome.failed}")
-            produced = 0
-            for pair in sorted(work.glob("*.xlf")):
-                article, _ = read_pair_file(pair)
-                produced += sum(target_tokens(seg.mt or "") for seg in article.segments)
-            return seconds, produced
+            generated = engine.stats.target_tokens - generated
+            if terms is None:
+                delivered[0] = generated
+            drafts = sum(1 for pair in work.glob("*.xlf") for seg in read_pair_file(pair)[0].segments if seg.mt)
+            if drafts != len(sources):
+                raise SystemExit(f"the run delivered {drafts} drafts for {len(sources)} segments")
+            return seconds, delivered[0], generated
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
     with torch.inference_mode():  # warm-up, outside the timed rounds
         naive_model.generate(**tokenizer(naive_sources[:1], return_tensors="pt"), num_beams=args.beam, max_new_tokens=4)
     engine.translate(sources[:2])
+    if engine.supports_logits_processors:  # the constrained path's generate too
+        engine.translate(sources[:2], logits_processors=lambda texts, beams: [])
     rounds = {"naive": [], "run": []}
     for _ in range(args.rounds):
         for name, call in (("naive", naive_round), ("run", run_round)):
-            seconds, produced = call()
-            rounds[name].append({"seconds": seconds, "tokens": produced, "load": loadavg()})
+            seconds, produced, generated = call()
+            rounds[name].append({"seconds": seconds, "tokens": produced, "generated": generated, "load": loadavg()})
             print(f"  {name}: {produced / seconds:.1f} tok/s ({produced} tokens, {seconds:.1f} s; load {loadavg()})",
                   file=sys.stderr, flush=True)
     return {"rounds": rounds, "segments": len(sources), "naive_segments": len(naive_sources),
@@ -117,7 +138,7 @@ def worker(args) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("articles", nargs="*", default=[str(REPO / "corpus" / "en" / "putin-biden-geneva-summit.txt")])
+    parser.add_argument("articles", nargs="*", help="articles to translate [the 141-segment stand-in, see above]")
     parser.add_argument("--model", default=None, help="Marian model folder [the opus-mt-en-fr-shaped random model]")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "translate-bench")
     parser.add_argument("--glossary", default=str(REPO / "glossary"))
@@ -137,6 +158,10 @@ def main() -> int:
         from benchmodel import build_bench_model
 
         args.model = str(build_bench_model(args.work / "opus-mt-en-fr-random"))
+    if not args.articles:
+        from benchmodel import perf_article
+
+        args.articles = [str(perf_article(args.work / "perf-article.txt"))]
     env = dict(os.environ, **(AVX2_ENV if args.isa == "avx2" else {}))
     if args.threads:
         env["OMP_NUM_THREADS"] = str(args.threads)
@@ -156,12 +181,16 @@ def main() -> int:
           f"median of {args.rounds} alternating rounds; threads {args.threads or 'default'}\n")
     print(f"articles: {', '.join(Path(a).name for a in args.articles)} ({result['segments']} segments; naive timed on "
           f"{result['naive_segments']}); glossary {result['glossary']} ({result['glossary_entries']} entries), locking on\n")
+    generated = lambda rows: statistics.median(r["generated"] / r["seconds"] for r in rows)  # noqa: E731
     print("| path | backend | precision | target tokens (last round) | seconds (median) | tokens/s (median) | × naive |")
     print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
     print(f"| naive loop | transformers | float32 | {naive[-1]['tokens']:,} | "
           f"{statistics.median(r['seconds'] for r in naive):.1f} | {rate(naive):,.1f} | 1.0× |")
     print(f"| translate run (default) | {result['backend']} | {result['precision']} | {run[-1]['tokens']:,} | "
           f"{statistics.median(r['seconds'] for r in run):.1f} | {rate(run):,.1f} | {rate(run) / rate(naive):.1f}× |")
+    print(f"\nthe run's tokens are those of the drafts it delivered; counting every token the engine generated "
+          f"(discarded drafts of re-decoded segments included: {run[-1]['generated']:,}) it is "
+          f"{generated(run):,.1f} tokens/s, {generated(run) / rate(naive):.1f}× naive")
     ratios = [(b["tokens"] / b["seconds"]) / (a["tokens"] / a["seconds"]) for a, b in zip(naive, run)]
     print(f"\nper-round ratios: {', '.join(f'{x:.1f}×' for x in ratios)}")
     print(f"default choice: {'; '.join(result['why'])}")

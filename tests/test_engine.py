@@ -118,3 +118,33 @@ def test_engine_drafts_same_with_either_cache(test_model_dir):
     plain = MarianEngine.load(str(test_model_dir), device="cpu",
                               settings=EngineSettings(dtype="float32", beam_cache=False))
     assert [t.text for t in ours.translate(texts)] == [t.text for t in plain.translate(texts)]
+
+
+def test_model_info_says_which_beam_cache(test_model_dir, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from translate.cli.group import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()  # the settings search stops here
+    args = ["model", "info", "--model", str(test_model_dir), "--dtype", "float32", "--beam-size", "4"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "beam-cache: in place" in result.output
+    monkeypatch.setenv("TRANSLATE_BEAM_CACHE", "0")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "beam-cache: transformers' own" in result.output
+
+
+def test_cpu_allocator_tuned_once_on_linux_glibc(engine, monkeypatch):
+    # Loading a CPU engine tuned glibc malloc (big decode tensors reused, not re-faulted each step).
+    import os
+    import platform
+
+    from translate.mt.engine import tune_cpu_allocator
+
+    first = tune_cpu_allocator()
+    assert tune_cpu_allocator() == first  # once per process
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc" and os.environ.get("TRANSLATE_MALLOC_TUNE") != "0":
+        assert first.startswith("glibc malloc keeps freed memory")

@@ -55,8 +55,8 @@ class EngineSettings:
     compute_type: str = "auto"
     threads: int | None = None  # CPU threads; None: the library's default (one per core)
     # Beam search through our key/value cache (same outputs, less copying: see _beam_cache);
-    # False keeps transformers' own (benchmarks compare the two).
-    beam_cache: bool = True
+    # False (or TRANSLATE_BEAM_CACHE=0) keeps transformers' own, e.g. to compare the two.
+    beam_cache: bool = field(default_factory=lambda: os.environ.get("TRANSLATE_BEAM_CACHE", "") != "0")
 
 
 # Batch defaults per device: a CPU is saturated by a few dozen sentences; a GPU wants hundreds.
@@ -439,6 +439,8 @@ class MarianEngine(BatchEngine):
         except ImportError as exc:  # pragma: no cover - broken install
             raise ModelError(f"the MT libraries are not installed ({exc}). Run: pip install -e .") from None
         device = pick_device(device)
+        if device == "cpu":
+            tune_cpu_allocator()
         if settings.threads:
             torch.set_num_threads(settings.threads)
         _quiet_transformers()
@@ -622,6 +624,40 @@ class _PerRowLengthLimit:
         return scores
 
 
+_ALLOCATOR_TUNED: list[str] = []
+
+
+def tune_cpu_allocator() -> str:
+    """Keep freed memory in the process for reuse (glibc malloc), once; returns what was done.
+
+    Decoding allocates the same large tensors (rows x 59k vocabulary, several per step) hundreds
+    of times a batch. glibc serves each allocation over 32 MB with a fresh ``mmap`` and gives it
+    back on free, so every step pays the page faults of touching it anew (3x the cost of the
+    arithmetic on such a tensor, measured by bench/run_speed.py's machine). Here big allocations
+    come from the heap and the heap is not trimmed, so the pages are faulted once and reused: the
+    process keeps its peak memory until it exits (what a CLI run wants; a long-lived host that
+    cares can set ``TRANSLATE_MALLOC_TUNE=0``). Linux with glibc only; elsewhere nothing is done.
+    """
+    if _ALLOCATOR_TUNED:
+        return _ALLOCATOR_TUNED[0]
+    done = "not tuned"
+    if os.environ.get("TRANSLATE_MALLOC_TUNE", "") == "0":
+        done = "not tuned (TRANSLATE_MALLOC_TUNE=0)"
+    elif os.name == "posix" and os.uname().sysname == "Linux":
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL("libc.so.6")
+            m_trim_threshold, m_top_pad, m_mmap_max = -1, -2, -4
+            if libc.mallopt(m_mmap_max, 0) and libc.mallopt(m_trim_threshold, 2**31 - 1):
+                libc.mallopt(m_top_pad, 64 << 20)
+                done = "glibc malloc keeps freed memory for reuse (TRANSLATE_MALLOC_TUNE=0 turns it off)"
+        except (OSError, AttributeError):
+            done = "not tuned (no glibc)"
+    _ALLOCATOR_TUNED.append(done)
+    return done
+
+
 def _beam_cache():
     """A key/value cache for beam search, made for CPU decoding; outputs are the same, bit for bit.
 
@@ -654,7 +690,16 @@ def _shared_cross_cache_class() -> type:
 
         class SharedCrossCache(EncoderDecoderCache):
             def reorder_cache(self, beam_idx):  # noqa: ANN001 - a torch tensor
-                self.self_attention_cache.reorder_cache(beam_idx)
+                # Which rows take another row's history this step, worked out once for all layers.
+                moves = [(row, source) for row, source in enumerate(beam_idx.tolist()) if row != source]
+                if not moves:
+                    return
+                read_after_write = {source for _, source in moves} & {row for row, _ in moves}
+                for layer in self.self_attention_cache.layers:
+                    if hasattr(layer, "move_rows"):
+                        layer.move_rows(moves, read_after_write)
+                    else:
+                        layer.reorder_cache(beam_idx)
 
         _CLASSES["cross"] = SharedCrossCache
     return _CLASSES["cross"]
@@ -696,16 +741,22 @@ def _beam_layer_class() -> type:
                 return self._len if self.is_initialized else 0
 
             def reorder_cache(self, beam_idx):  # noqa: ANN001
-                if not self.is_initialized or not self._len:
+                moves = [(row, source) for row, source in enumerate(beam_idx.tolist()) if row != source]
+                self.move_rows(moves, {source for _, source in moves} & {row for row, _ in moves})
+
+            def move_rows(self, moves, read_after_write):  # noqa: ANN001
+                """Row ``row`` takes row ``source``'s history, for each (row, source) in ``moves``.
+
+                Row by row with ``copy_`` (a bulk copy each), several times faster than an indexed
+                gather and scatter of the same rows; sources that are also overwritten are saved first.
+                """
+                if not self.is_initialized or not self._len or not moves:
                     return
-                beam_idx = beam_idx.to(self._k.device)
-                rows = torch.arange(beam_idx.shape[0], device=beam_idx.device)
-                changed = (beam_idx != rows).nonzero().squeeze(1)
-                if changed.numel():
-                    source, n = beam_idx[changed], self._len
-                    # The right-hand side is gathered before it is written: rows may swap.
-                    self._k[changed, :, :n] = self._k[source, :, :n]
-                    self._v[changed, :, :n] = self._v[source, :, :n]
+                n = self._len
+                for buffer in (self._k, self._v):
+                    saved = {source: buffer[source, :, :n].clone() for source in read_after_write}
+                    for row, source in moves:
+                        buffer[row, :, :n].copy_(saved[source] if source in saved else buffer[source, :, :n])
 
         _CLASSES["layer"] = BeamLayer
     return _CLASSES["layer"]

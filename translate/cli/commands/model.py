@@ -31,6 +31,13 @@ def model_info(ctx: click.Context, model: str | None, device: str | None, beam_s
     click.echo(f"precision: {engine.precision_name}")
     for reason in engine.precision_reasons:
         click.echo(f"  why: {reason}")
+    if engine.backend_name == "transformers" and engine.settings.beam_size > 1:
+        if engine.settings.beam_cache:
+            click.echo("beam-cache: in place (grows without copying, reorders only the rows whose beam changed, "
+                       "never the cross-attention cache; same drafts as transformers' own; TRANSLATE_BEAM_CACHE=0 "
+                       "turns it off)")
+        else:
+            click.echo("beam-cache: transformers' own (TRANSLATE_BEAM_CACHE=0)")
     if engine.device == "cpu":
         wanted = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8", "avx_vnni")
         have = sorted(cpu_flags() & set(wanted))
