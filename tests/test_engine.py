@@ -136,15 +136,3 @@ def test_model_info_says_which_beam_cache(test_model_dir, tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert "beam-cache: transformers' own" in result.output
 
-
-def test_cpu_allocator_tuned_once_on_linux_glibc(engine, monkeypatch):
-    # Loading a CPU engine tuned glibc malloc (big decode tensors reused, not re-faulted each step).
-    import os
-    import platform
-
-    from translate.mt.engine import tune_cpu_allocator
-
-    first = tune_cpu_allocator()
-    assert tune_cpu_allocator() == first  # once per process
-    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc" and os.environ.get("TRANSLATE_MALLOC_TUNE") != "0":
-        assert first.startswith("glibc malloc keeps freed memory")

@@ -60,7 +60,10 @@ class EngineSettings:
 
 
 # Batch defaults per device: a CPU is saturated by a few dozen sentences; a GPU wants hundreds.
-CPU_BATCH = (8192, 64)
+# On a CPU the beams' key/value history must stay in cache: with long outputs (beam 4, ~150
+# tokens) 16 sentences of 70 tokens ran 8% faster than 29 (bench/run_speed.py machine), so the
+# budget is 1,024 source tokens per beam; short sentences still batch up to 64.
+CPU_BATCH = (4096, 64)
 GPU_BATCH = (65536, 512)
 
 
@@ -439,8 +442,6 @@ class MarianEngine(BatchEngine):
         except ImportError as exc:  # pragma: no cover - broken install
             raise ModelError(f"the MT libraries are not installed ({exc}). Run: pip install -e .") from None
         device = pick_device(device)
-        if device == "cpu":
-            tune_cpu_allocator()
         if settings.threads:
             torch.set_num_threads(settings.threads)
         _quiet_transformers()
@@ -622,40 +623,6 @@ class _PerRowLengthLimit:
             scores[done] = -float("inf")
             scores[done, self.eos_id] = eos_score
         return scores
-
-
-_ALLOCATOR_TUNED: list[str] = []
-
-
-def tune_cpu_allocator() -> str:
-    """Keep freed memory in the process for reuse (glibc malloc), once; returns what was done.
-
-    Decoding allocates the same large tensors (rows x 59k vocabulary, several per step) hundreds
-    of times a batch. glibc serves each allocation over 32 MB with a fresh ``mmap`` and gives it
-    back on free, so every step pays the page faults of touching it anew (3x the cost of the
-    arithmetic on such a tensor, measured by bench/run_speed.py's machine). Here big allocations
-    come from the heap and the heap is not trimmed, so the pages are faulted once and reused: the
-    process keeps its peak memory until it exits (what a CLI run wants; a long-lived host that
-    cares can set ``TRANSLATE_MALLOC_TUNE=0``). Linux with glibc only; elsewhere nothing is done.
-    """
-    if _ALLOCATOR_TUNED:
-        return _ALLOCATOR_TUNED[0]
-    done = "not tuned"
-    if os.environ.get("TRANSLATE_MALLOC_TUNE", "") == "0":
-        done = "not tuned (TRANSLATE_MALLOC_TUNE=0)"
-    elif os.name == "posix" and os.uname().sysname == "Linux":
-        import ctypes
-
-        try:
-            libc = ctypes.CDLL("libc.so.6")
-            m_trim_threshold, m_top_pad, m_mmap_max = -1, -2, -4
-            if libc.mallopt(m_mmap_max, 0) and libc.mallopt(m_trim_threshold, 2**31 - 1):
-                libc.mallopt(m_top_pad, 64 << 20)
-                done = "glibc malloc keeps freed memory for reuse (TRANSLATE_MALLOC_TUNE=0 turns it off)"
-        except (OSError, AttributeError):
-            done = "not tuned (no glibc)"
-    _ALLOCATOR_TUNED.append(done)
-    return done
 
 
 def _beam_cache():
