@@ -54,7 +54,7 @@ class EngineSettings:
     # CTranslate2's compute type (auto: what the converted model holds, or --dtype's name).
     compute_type: str = "auto"
     threads: int | None = None  # CPU threads; None: the library's default (one per core)
-    # Beam search through our key/value cache (same outputs, less copying: see _beam_cache);
+    # Beam search on a CPU through our key/value cache (same outputs, less copying: see _beam_cache);
     # False (or TRANSLATE_BEAM_CACHE=0) keeps transformers' own, e.g. to compare the two.
     beam_cache: bool = field(default_factory=lambda: os.environ.get("TRANSLATE_BEAM_CACHE", "") != "0")
 
@@ -498,7 +498,8 @@ class MarianEngine(BatchEngine):
             chain.extend(processors(list(sources), beams))
         kwargs = {"bad_words_ids": None} if self._bad_words is not None else {}
         options = self.settings.generate_options
-        if beams > 1 and self.settings.beam_cache and "cache" not in options and "cache_implementation" not in options:
+        if (beams > 1 and self.device == "cpu" and self.settings.beam_cache and "cache" not in options
+                and "cache_implementation" not in options):  # row-by-row copies suit a CPU, not a GPU's launches
             kwargs["cache"] = _beam_cache()
         with torch.inference_mode():
             generated = self.model.generate(
@@ -639,7 +640,8 @@ def _beam_cache():
       that sentence's own rows, whose cross-attention keys and values (from the same encoder
       output, repeated per beam) are identical, so that copy changes nothing.
 
-    bench/mt_speed.py measures the gain; tests/test_engine.py checks the outputs are identical.
+    bench/mt_speed.py measures the gain (row engine-int8-hfcache); tests/test_engine.py checks
+    that the beams, their scores and their indices are identical.
     """
     from transformers import DynamicCache
 

@@ -31,7 +31,7 @@ def model_info(ctx: click.Context, model: str | None, device: str | None, beam_s
     click.echo(f"precision: {engine.precision_name}")
     for reason in engine.precision_reasons:
         click.echo(f"  why: {reason}")
-    if engine.backend_name == "transformers" and engine.settings.beam_size > 1:
+    if engine.backend_name == "transformers" and engine.device == "cpu" and engine.settings.beam_size > 1:
         if engine.settings.beam_cache:
             click.echo("beam-cache: in place (grows without copying, reorders only the rows whose beam changed, "
                        "never the cross-attention cache; same drafts as transformers' own; TRANSLATE_BEAM_CACHE=0 "
