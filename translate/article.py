@@ -68,6 +68,30 @@ class Candidate:
 
 
 @dataclass
+class QaIssue:
+    """A finding of the automatic QA (translate/qa/), as the pair file records it for CAT tools."""
+
+    check: str
+    severity: str  # error, warning, info
+    message: str
+
+
+@dataclass
+class Waiver:
+    """A reviewer's decision that one QA check's finding on a segment is acceptable.
+
+    ``target_sha`` pins the French it was given for (:func:`text_hash` of the target): a waiver
+    never covers text written after it.
+    """
+
+    check: str
+    by: str
+    at: str
+    target_sha: str
+    reason: str = ""
+
+
+@dataclass
 class Segment:
     """One sentence: the translation unit."""
 
@@ -87,6 +111,9 @@ class Segment:
     candidates: list[Candidate] = field(default_factory=list)
     approved_by: str | None = None  # who moved the segment to final, and when (ISO 8601 UTC)
     approved_at: str | None = None
+    mt_logprob: float | None = None  # the model's length-normalised log-probability of its draft
+    qa: list[QaIssue] = field(default_factory=list)  # the last QA run's findings (translate/qa/)
+    waivers: list[Waiver] = field(default_factory=list)  # QA findings a reviewer accepted
 
     @property
     def needs_mt(self) -> bool:

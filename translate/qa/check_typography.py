@@ -1,0 +1,65 @@
+"""Quotes and brackets balanced; French typography as the publish step will write it.
+
+Brackets ( ) [ ] and guillemets « » must pair up in the French (an unbalanced bracket the English
+also has is left alone: a quotation running over several sentences opens in one and closes in
+another). The French is then put through the publish step's typography (translate/typography.py)
+and what it cannot fix is reported: quotation marks it cannot pair, and English-style marks left.
+Spacing before ; : ! ? and inside « » is fixed at publishing, so it is only an ``info`` finding.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .registry import register
+
+register("brackets", "typography", "error", "brackets or guillemets that do not pair up")
+register("typography", "typography", "info", "typography the publish step will rewrite (quotes, spaces, apostrophes)")
+
+_PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
+
+
+def _balance(text: str, opening: str, closing: str) -> int:
+    depth, worst = 0, 0
+    for ch in text:
+        if ch == opening:
+            depth += 1
+        elif ch == closing:
+            depth -= 1
+            worst = min(worst, depth)
+    return depth if worst == 0 else -1
+
+
+def _source_balance(text: str, opening: str, closing: str) -> int:
+    if opening == "«":
+        opening, closing = "“", "”"
+    return _balance(text, opening, closing)
+
+
+def check(ctx) -> list:
+    from ..typography import NBSP, NNBSP, apply_typography
+
+    findings = []
+    target = ctx.target
+    for opening, closing in _PAIRS:
+        t = _balance(target, opening, closing)
+        if t != 0 and t != _source_balance(ctx.source, opening, closing):
+            findings.append(ctx.finding("brackets", f"{opening} {closing} do not pair up in the French: "
+                                        f"{'a ' + closing + ' is missing' if t > 0 else 'a ' + opening + ' is missing'}"))
+    published = apply_typography(target)
+    straight = published.count('"')
+    if straight % 2 == 1 and ctx.source.count('"') % 2 == 0:
+        findings.append(ctx.finding("brackets", "an odd number of \" quotation marks: the publish step cannot pair them; "
+                                    "use « »"))
+    rewrites = []
+    if '"' in target or "“" in target and "«" not in target:
+        rewrites.append("quotes → « »")
+    if re.search(r"\w'\w", target):
+        rewrites.append("' → ’")
+    if re.search(r"[^\s\u00a0\u202f][;:!?](?!\d)", target) or re.search(r" [;:!?]", target):
+        rewrites.append(f"narrow no-break space before ; : ! ?")
+    if re.search(r"« |\s»", target.replace("«" + NBSP, "").replace(NBSP + "»", "").replace("«" + NNBSP, "").replace(NNBSP + "»", "")):
+        rewrites.append("no-break spaces inside « »")
+    if rewrites and published != target:
+        findings.append(ctx.finding("typography", "publishing will write: " + "; ".join(rewrites)))
+    return findings
