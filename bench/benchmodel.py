@@ -49,8 +49,8 @@ def build_bench_model(dest: Path, *, seed: int = 0) -> Path:
     import torch
     from transformers import MarianConfig, MarianMTModel
 
-    from translate.engine import _quiet_transformers
-    from translate.testmodel import _train_spm
+    from translate.mt.engine import _quiet_transformers
+    from translate.mt.testmodel import _train_spm
 
     _quiet_transformers()
     dest.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translate.glossary import GlossaryEntry, Matcher, load_glossary  # noqa: E402
-from translate.ingest import ingest_file  # noqa: E402
+from translate.glossary.entries import GlossaryEntry, Matcher, load_glossary  # noqa: E402
+from translate.ingest.reader import ingest_file  # noqa: E402
 
 SYLLABLES = "ka lo mi ra ne to vi sa de po lu ba ri an el or us in ta ko ve mar sel gor".split()
 

@@ -19,10 +19,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translate.engine import EngineSettings, MarianEngine  # noqa: E402
-from translate.glossary import load_glossary, missing_targets  # noqa: E402
-from translate.ingest import ingest_file  # noqa: E402
-from translate.lock import METHODS, LockStats, translate_locked  # noqa: E402
+from translate.mt.engine import EngineSettings, MarianEngine  # noqa: E402
+from translate.glossary.entries import load_glossary, missing_targets  # noqa: E402
+from translate.ingest.reader import ingest_file  # noqa: E402
+from translate.mt.termlock import METHODS, LockStats, translate_locked  # noqa: E402
 
 CORPUS = REPO / "tests" / "data" / "glossary-corpus"
 
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     if args.model is None:
-        from translate.testmodel import build_test_model
+        from translate.mt.testmodel import build_test_model
 
         args.model = str(build_test_model(Path(tempfile.mkdtemp()) / "tiny-marian"))
     engine = MarianEngine.load(args.model, device=args.device, settings=EngineSettings(beam_size=args.beam_size))

@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translate.memory import Entry, TranslationMemory, normalise, tokens  # noqa: E402
+from translate.pipeline.memory import Entry, TranslationMemory, normalise, tokens  # noqa: E402
 
 
 def vocabulary() -> list[str]:

@@ -14,7 +14,7 @@ peak memory (max RSS) is its own; it includes the loaded model.
 
 Engines:
   naive         MarianMTModel.generate one sentence at a time, float32 (what a naive script does)
-  engine-fp32   our engine (translate.engine.MarianEngine), length-sorted token-budget batches, float32
+  engine-fp32   our engine (translate.mt.engine.MarianEngine), length-sorted token-budget batches, float32
   engine        our engine as configured by default (dtype auto: bfloat16 on CPUs with native bf16)
   ct2-direct    ctranslate2.Translator used directly: sentencepiece in, translate_batch over the
                 same length-sorted batches our pipeline makes, sentencepiece out
@@ -72,7 +72,7 @@ def run_naive(model_dir: str, sentences: list[str], beam: int, tokens: int) -> d
     import torch
     from transformers import MarianMTModel, MarianTokenizer
 
-    from translate.engine import _quiet_transformers
+    from translate.mt.engine import _quiet_transformers
 
     _quiet_transformers()
     started = time.perf_counter()
@@ -96,8 +96,8 @@ def run_naive(model_dir: str, sentences: list[str], beam: int, tokens: int) -> d
 
 
 def run_engine(backend: str, model: str, sentences: list[str], beam: int, tokens: int, dtype: str) -> dict:
-    from translate.backends import load_backend
-    from translate.engine import EngineSettings
+    from translate.mt.backends import load_backend
+    from translate.mt.engine import EngineSettings
 
     settings = EngineSettings(beam_size=beam, dtype=dtype, min_new_tokens=tokens, max_new_tokens=tokens)
     engine = load_backend(backend, model, device="cpu", settings=settings)
@@ -115,7 +115,7 @@ def run_ct2_direct(ct2_dir: str, sentences: list[str], beam: int, tokens: int) -
     import ctranslate2
     import sentencepiece as spm
 
-    from translate.engine import CPU_BATCH
+    from translate.mt.engine import CPU_BATCH
 
     started = time.perf_counter()
     translator = ctranslate2.Translator(ct2_dir, device="cpu", compute_type="default",
@@ -165,7 +165,7 @@ def prepare(model_dir: Path, ct2_dir: Path) -> None:
         build_bench_model(model_dir)
     if not (ct2_dir / "model.bin").exists():
         try:
-            from translate.backends.ctranslate2 import convert_model
+            from translate.mt.backends.ctranslate2 import convert_model
 
             print(f"converting it for CTranslate2 (int8) in {ct2_dir} ...", file=sys.stderr)
             convert_model(str(model_dir), ct2_dir, quantization="int8", force=True)

@@ -41,9 +41,9 @@ def score(split: Callable[[str], list[str]], cases: list[dict]) -> tuple[int, li
 
 
 def segmenters() -> dict[str, Callable[[str], list[str]]]:
-    from translate.segment import split_sentences
+    from translate.ingest.segment import split_sentences
 
-    found: dict[str, Callable[[str], list[str]]] = {"translate.segment": split_sentences}
+    found: dict[str, Callable[[str], list[str]]] = {"translate.ingest.segment": split_sentences}
     try:
         import pysbd
 

@@ -61,7 +61,7 @@ def fuzz_target(target, seconds: float, timeout: float, findings: Path, chunk: i
                   suppress_health_check=list(HealthCheck))
         @given(target.strategy())
         def run(data: bytes) -> None:
-            from translate.errors import TranslateError
+            from translate.core.errors import TranslateError
 
             stats["inputs"] += 1
             t0 = time.monotonic()

@@ -9,7 +9,7 @@ Each round:
 2. `translate batch` or `translate run` starts, and is killed with SIGKILL after a random delay
    drawn over the whole length of an uninterrupted run (model loading, MT, writing);
 3. checks: every pair file is byte for byte the previous version or a new one that parses and
-   is schema-valid XLIFF 2.1 (translate.schemas.validate_xliff21); no pair file disappeared; every
+   is schema-valid XLIFF 2.1 (translate.formats.schemas.validate_xliff21); no pair file disappeared; every
    post-edit made so far is still there (target and state); the memory database passes
    PRAGMA integrity_check and opens;
 4. sometimes a translator post-edits a pair file (targets changed, state reviewed/final, subState
@@ -92,7 +92,7 @@ class Workload:
 
     def post_edit(self) -> int:
         """A translator edits a pair file as a CAT tool would; remembered for every later check."""
-        from translate.xliff import read_pair_file, write_pair_file
+        from translate.formats.xliff import read_pair_file, write_pair_file
 
         pairs = sorted(self.work.glob("*.xlf"))
         if not pairs:
@@ -117,9 +117,9 @@ def snapshot(work: Path) -> dict[str, bytes]:
 
 def check(load: Workload, before: dict[str, bytes]) -> tuple[list[str], dict[str, int]]:
     """The invariants after a kill; returns problems and counts (old / new files, temp files)."""
-    from translate.schemas import validate_xliff21
-    from translate.xliff import xliff_to_article
-    from translate.xmlsafe import parse_xml
+    from translate.formats.schemas import validate_xliff21
+    from translate.formats.xliff import xliff_to_article
+    from translate.core.xmlsafe import parse_xml
 
     problems: list[str] = []
     counts = {"old": 0, "new": 0, "temp_files": 0}
@@ -300,7 +300,7 @@ def main() -> int:
             if kind == "run":
                 return translate_cmd("run", *common, *map(str, load.paths))
             if kind == "pair import":
-                from translate.xliff import read_pair_file, write_pair_file
+                from translate.formats.xliff import read_pair_file, write_pair_file
 
                 article, stamp = read_pair_file(target)
                 seg = rng.choice([s for s in article.segments if s.target is not None])
@@ -336,7 +336,7 @@ def main() -> int:
         if edited and rc_b == 0:
             load.edits[(edited[0], edited[1])] = (edited[2], edited[3])  # accepted: must never be lost
         if second == "review approve" and rc_b == 0:
-            from translate.xliff import read_pair_file
+            from translate.formats.xliff import read_pair_file
 
             article, _ = read_pair_file(target)
             for s in article.segments:
@@ -356,7 +356,7 @@ def main() -> int:
     final = subprocess.run(translate_cmd("run", *common, *map(str, load.paths)), cwd=base, env=ENV,
                            capture_output=True, text=True)
     problems, counts = check(load, snapshot(load.work))
-    from translate.xliff import read_pair_file
+    from translate.formats.xliff import read_pair_file
 
     incomplete = []
     for path in load.paths:

@@ -1,7 +1,7 @@
 from pathlib import Path
-from translate.article import Article, Block, IdAllocator, Metadata, Segment
-from translate.ingest import make_block
-from translate.xliff import article_to_xliff
+from translate.core.article import Article, Block, IdAllocator, Metadata, Segment
+from translate.ingest.reader import make_block
+from translate.formats.xliff import article_to_xliff
 
 units, segs = IdAllocator("u"), IdAllocator("s")
 spec = [

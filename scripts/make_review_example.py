@@ -18,11 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translate.article import Article, IdAllocator, Metadata, TermHit  # noqa: E402
-from translate.fsio import atomic_write_text  # noqa: E402
-from translate.ingest import make_block  # noqa: E402
-from translate.review import render_report, review_article  # noqa: E402
-from translate.xliff import write_pair_file  # noqa: E402
+from translate.core.article import Article, IdAllocator, Metadata, TermHit  # noqa: E402
+from translate.core.fsio import atomic_write_text  # noqa: E402
+from translate.ingest.reader import make_block  # noqa: E402
+from translate.review.diffs import render_report, review_article  # noqa: E402
+from translate.formats.xliff import write_pair_file  # noqa: E402
 
 STAMP = {"tool": "translate", "model": "illustrative drafts (hand-written; the real model was not reachable)"}
 

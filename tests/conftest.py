@@ -1,5 +1,5 @@
 """Shared fixtures. The test model is a small random-weight Marian model with real SentencePiece
-tokenizers, built once per session, offline and deterministically (see translate/testmodel.py)."""
+tokenizers, built once per session, offline and deterministically (see translate/mt/testmodel.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ SEED_ARTICLE = REPO / "corpus" / "en" / "putin-biden-geneva-summit.txt"
 
 @pytest.fixture(scope="session")
 def test_model_dir(tmp_path_factory) -> Path:
-    from translate.testmodel import build_test_model
+    from translate.mt.testmodel import build_test_model
 
     return build_test_model(tmp_path_factory.mktemp("models") / "tiny-marian", seed=0)
 
@@ -22,7 +22,7 @@ def test_model_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def engine(test_model_dir):
     """A loaded engine on the test model, greedy decoding to keep the suite fast."""
-    from translate.engine import EngineSettings, MarianEngine
+    from translate.mt.engine import EngineSettings, MarianEngine
 
     return MarianEngine.load(str(test_model_dir), device="cpu", settings=EngineSettings(beam_size=1))
 

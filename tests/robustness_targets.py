@@ -3,7 +3,7 @@
 Shared by the suite (tests/test_robustness_fuzz.py, modest example counts) and the long run
 outside it (scripts/fuzz_long.py). A target writes the bytes to a file with the right name and
 calls the library function a command would call. The property checked for every input: the call
-returns, or raises one of our own :class:`translate.errors.TranslateError` types whose message
+returns, or raises one of our own :class:`translate.core.errors.TranslateError` types whose message
 names the file; anything else (an unhandled exception, a hang, a memory blow-up) is a defect.
 
 A target whose module is not on this branch yet reports itself unavailable (the suite skips it,
@@ -91,7 +91,7 @@ MANIFEST_SEED = b'{"version": 1, "articles": {"summit": {"slug": "summit", "stat
 
 
 def seed_article():
-    from translate.ingest import ingest_text
+    from translate.ingest.reader import ingest_text
 
     article = ingest_text(TEXT_SEED.decode(), slug="summit", origin="summit.txt")
     for i, seg in enumerate(article.segments):
@@ -104,14 +104,14 @@ def seed_article():
 
 def xliff21_seed() -> bytes:
     """A real pair file, as `translate run` writes it (targets, MT drafts, notes, flags)."""
-    from translate.xliff import article_to_xliff
+    from translate.formats.xliff import article_to_xliff
 
     return article_to_xliff(seed_article(), {"tool": "translate", "model": "test"})
 
 
 def xliff12_seed() -> bytes:
     """The same article as `translate pair export --format xliff12` gives it to a CAT tool."""
-    from translate.xliff12 import article_to_xliff12
+    from translate.formats.xliff12 import article_to_xliff12
 
     return article_to_xliff12(seed_article(), {"tool": "translate", "model": "test"})
 
@@ -254,7 +254,7 @@ class Target:
 
 
 def _ingest(path: Path):
-    from translate.ingest import ingest_file
+    from translate.ingest.reader import ingest_file
 
     return ingest_file(path)
 
@@ -262,10 +262,10 @@ def _ingest(path: Path):
 def _ingest_to_pair_file(path: Path):
     """Ingest, then write the pair file as `translate run` does (the source standing in for the
     MT draft), then read it back validated: whatever ingestion accepts must make a valid pair file."""
-    from translate.errors import TranslateError
-    from translate.schemas import validate_xliff21
-    from translate.xliff import article_to_xliff
-    from translate.xmlsafe import parse_xml
+    from translate.core.errors import TranslateError
+    from translate.formats.schemas import validate_xliff21
+    from translate.formats.xliff import article_to_xliff
+    from translate.core.xmlsafe import parse_xml
 
     article = _ingest(path)
     for seg in article.segments:
@@ -286,7 +286,7 @@ def _segment_cli(path: Path):
     from click.testing import CliRunner
 
     from translate.cli import main
-    from translate.errors import InputError
+    from translate.core.errors import InputError
 
     result = CliRunner().invoke(main, ["segment", str(path)])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -298,59 +298,59 @@ def _segment_cli(path: Path):
 
 
 def _pair_file(path: Path):
-    from translate.xliff import read_pair_file
+    from translate.formats.xliff import read_pair_file
 
     return read_pair_file(path)
 
 
 def _pair_file_validated(path: Path):
-    from translate.xliff import read_pair_file
+    from translate.formats.xliff import read_pair_file
 
     return read_pair_file(path, validate=True)
 
 
 def _pair_roundtrip(path: Path):
     """Read a pair file and write it back, as a re-run does: what was read must be writable."""
-    from translate.xliff import article_to_xliff, read_pair_file
+    from translate.formats.xliff import article_to_xliff, read_pair_file
 
     article, stamp = read_pair_file(path)
     return article_to_xliff(article, stamp)
 
 
 def _config(path: Path):
-    from translate.config import load_settings
+    from translate.core.config import load_settings
 
     return load_settings(path=path)
 
 
 def _publish_config(path: Path):
-    from translate.config import load_settings
-    from translate.publish import publish_config
+    from translate.core.config import load_settings
+    from translate.publish.publisher import publish_config
 
     return publish_config(load_settings(path=path))
 
 
 def _manifest(path: Path):
-    from translate.manifest import read_manifest
+    from translate.publish.manifest import read_manifest
 
     return read_manifest(path)
 
 
 def _glossary_tsv(path: Path):
-    from translate.glossary import load_glossary
+    from translate.glossary.entries import load_glossary
 
     return load_glossary(path)
 
 
 def _tbx(path: Path):
-    from translate.tbx import read_tbx_file
+    from translate.glossary.tbx import read_tbx_file
 
     return read_tbx_file(path)
 
 
 def _incoming(path: Path):
     """What `translate pair import` reads first: a CAT tool's XLIFF 2.1 or 1.2 file."""
-    from translate.pairs import read_incoming
+    from translate.formats.exchange import read_incoming
 
     return read_incoming(path)
 
@@ -362,10 +362,10 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def _pair_import_workspace(path: Path):
     """`translate pair import` into a workspace holding the article: all or nothing, and a
     refusal leaves the pair file and the memory byte for byte as they were."""
-    from translate.errors import TranslateError
-    from translate.pairs import import_pair_file
-    from translate.schemas import validate_xliff21
-    from translate.xmlsafe import read_xml_file
+    from translate.core.errors import TranslateError
+    from translate.formats.exchange import import_pair_file
+    from translate.formats.schemas import validate_xliff21
+    from translate.core.xmlsafe import read_xml_file
 
     work = path.parent / "work"
     work.mkdir(exist_ok=True)
@@ -388,8 +388,8 @@ def _tmx_into_memory(path: Path):
     """`translate tm import`: read the TMX, add it to a memory; the database stays consistent."""
     import sqlite3
 
-    from translate.memory import TranslationMemory
-    from translate.tmx import read_tmx_file
+    from translate.pipeline.memory import TranslationMemory
+    from translate.formats.tmx import read_tmx_file
 
     entries = read_tmx_file(path)
     db = path.parent / "memory.sqlite"
@@ -404,36 +404,36 @@ def _tmx_into_memory(path: Path):
 
 
 def _tmx(path: Path):
-    from translate.tmx import read_tmx_file
+    from translate.formats.tmx import read_tmx_file
 
     return read_tmx_file(path)
 
 
 TARGETS: list[Target] = [
-    Target("text article", "article.txt", lambda: TEXT_SEED, _ingest, ("translate.ingest:ingest_file",)),
-    Target("HTML article", "article.html", lambda: HTML_SEED, _ingest, ("translate.ingest_html",)),
-    Target("Markdown article", "article.md", lambda: MARKDOWN_SEED, _ingest, ("translate.ingest_markdown",)),
-    Target("text article to pair file", "article.txt", lambda: TEXT_SEED, _ingest_to_pair_file, ("translate.ingest:ingest_file",)),
-    Target("HTML article to pair file", "article.html", lambda: HTML_SEED, _ingest_to_pair_file, ("translate.ingest_html",)),
-    Target("Markdown article to pair file", "article.md", lambda: MARKDOWN_SEED, _ingest_to_pair_file, ("translate.ingest_markdown",)),
-    Target("translate segment (CLI)", "article.txt", lambda: TEXT_SEED, _segment_cli, ("translate.commands.segment",)),
-    Target("XLIFF 2.1 pair file", "summit.xlf", xliff21_seed, _pair_file, ("translate.xliff:read_pair_file",)),
+    Target("text article", "article.txt", lambda: TEXT_SEED, _ingest, ("translate.ingest.reader:ingest_file",)),
+    Target("HTML article", "article.html", lambda: HTML_SEED, _ingest, ("translate.ingest.from_html",)),
+    Target("Markdown article", "article.md", lambda: MARKDOWN_SEED, _ingest, ("translate.ingest.from_markdown",)),
+    Target("text article to pair file", "article.txt", lambda: TEXT_SEED, _ingest_to_pair_file, ("translate.ingest.reader:ingest_file",)),
+    Target("HTML article to pair file", "article.html", lambda: HTML_SEED, _ingest_to_pair_file, ("translate.ingest.from_html",)),
+    Target("Markdown article to pair file", "article.md", lambda: MARKDOWN_SEED, _ingest_to_pair_file, ("translate.ingest.from_markdown",)),
+    Target("translate segment (CLI)", "article.txt", lambda: TEXT_SEED, _segment_cli, ("translate.cli.commands.segment",)),
+    Target("XLIFF 2.1 pair file", "summit.xlf", xliff21_seed, _pair_file, ("translate.formats.xliff:read_pair_file",)),
     Target("XLIFF 2.1 pair file, validated", "summit.xlf", xliff21_seed, _pair_file_validated,
-           ("translate.xliff:read_pair_file", "translate.schemas:validate_xliff21")),
-    Target("XLIFF 2.1 read and write back", "summit.xlf", xliff21_seed, _pair_roundtrip, ("translate.xliff:article_to_xliff",)),
-    Target("translate.toml", "translate.toml", lambda: TOML_SEED, _config, ("translate.config:load_settings",)),
-    Target("translate.toml [publish]", "translate.toml", lambda: TOML_SEED, _publish_config, ("translate.publish:publish_config",)),
-    Target("publication manifest (JSON)", "index.json", lambda: MANIFEST_SEED, _manifest, ("translate.manifest:read_manifest",)),
-    Target("glossary TSV", "glossary.tsv", lambda: TSV_SEED, _glossary_tsv, ("translate.glossary:load_glossary",)),
-    Target("glossary TBX", "glossary.tbx", lambda: TBX_SEED, _tbx, ("translate.tbx:read_tbx_file",)),
-    Target("pair import: XLIFF 2.1", "summit.xlf", xliff21_seed, _incoming, ("translate.pairs:read_incoming",)),
-    Target("pair import: XLIFF 1.2", "summit.xlf", xliff12_seed, _incoming, ("translate.pairs:read_incoming",)),
+           ("translate.formats.xliff:read_pair_file", "translate.formats.schemas:validate_xliff21")),
+    Target("XLIFF 2.1 read and write back", "summit.xlf", xliff21_seed, _pair_roundtrip, ("translate.formats.xliff:article_to_xliff",)),
+    Target("translate.toml", "translate.toml", lambda: TOML_SEED, _config, ("translate.core.config:load_settings",)),
+    Target("translate.toml [publish]", "translate.toml", lambda: TOML_SEED, _publish_config, ("translate.publish.publisher:publish_config",)),
+    Target("publication manifest (JSON)", "index.json", lambda: MANIFEST_SEED, _manifest, ("translate.publish.manifest:read_manifest",)),
+    Target("glossary TSV", "glossary.tsv", lambda: TSV_SEED, _glossary_tsv, ("translate.glossary.entries:load_glossary",)),
+    Target("glossary TBX", "glossary.tbx", lambda: TBX_SEED, _tbx, ("translate.glossary.tbx:read_tbx_file",)),
+    Target("pair import: XLIFF 2.1", "summit.xlf", xliff21_seed, _incoming, ("translate.formats.exchange:read_incoming",)),
+    Target("pair import: XLIFF 1.2", "summit.xlf", xliff12_seed, _incoming, ("translate.formats.exchange:read_incoming",)),
     Target("pair import into a workspace: XLIFF 2.1", "summit.xlf", xliff21_seed, _pair_import_workspace,
-           ("translate.pairs:import_pair_file",)),
+           ("translate.formats.exchange:import_pair_file",)),
     Target("pair import into a workspace: XLIFF 1.2", "summit.xlf", xliff12_seed, _pair_import_workspace,
-           ("translate.pairs:import_pair_file",)),
-    Target("TMX import", "memory.tmx", lambda: TMX_SEED, _tmx, ("translate.tmx:read_tmx_file",)),
-    Target("TMX into a memory", "memory.tmx", lambda: TMX_SEED, _tmx_into_memory, ("translate.tmx:read_tmx_file",)),
+           ("translate.formats.exchange:import_pair_file",)),
+    Target("TMX import", "memory.tmx", lambda: TMX_SEED, _tmx, ("translate.formats.tmx:read_tmx_file",)),
+    Target("TMX into a memory", "memory.tmx", lambda: TMX_SEED, _tmx_into_memory, ("translate.formats.tmx:read_tmx_file",)),
 ]
 
 
@@ -450,7 +450,7 @@ def check_input(target: Target, data: bytes, folder: Path):
     Raises AssertionError for an error of ours that does not name the file, and lets every
     other exception through (the defect the fuzzing is looking for).
     """
-    from translate.errors import TranslateError
+    from translate.core.errors import TranslateError
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / target.filename

@@ -8,10 +8,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from translate.backends import BACKENDS, backend_class, load_backend
+from translate.mt.backends import BACKENDS, backend_class, load_backend
 from translate.cli import main
-from translate.engine import BatchEngine, EngineSettings, MarianEngine
-from translate.errors import ModelError
+from translate.mt.engine import BatchEngine, EngineSettings, MarianEngine
+from translate.core.errors import ModelError
 
 SENTENCES = [
     "Putin met Biden in Geneva.",
@@ -187,7 +187,7 @@ def test_other_errors_are_not_retried():
 
 
 def test_fast_encoding_matches_the_tokenizer(engine, seed_article):
-    from translate.segment import split_sentences
+    from translate.ingest.segment import split_sentences
 
     texts = split_sentences(seed_article.read_text("utf-8")) + ["Café “quoted” — 10 000 €", "a <b> tag", "x</s>y"]
     for text in texts:

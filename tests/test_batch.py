@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from translate.batch import discover, run_batch, up_to_date
+from translate.pipeline.batch import discover, run_batch, up_to_date
 from translate.cli import main
-from translate.engine import EngineSettings, MarianEngine
-from translate.workflow import settings_stamp
-from translate.xliff import read_pair_file
+from translate.mt.engine import EngineSettings, MarianEngine
+from translate.pipeline.workflow import settings_stamp
+from translate.formats.xliff import read_pair_file
 
 ARTICLES = {
     "alpha.txt": "Putin met Biden in Geneva. The talks were constructive.\n\nOfficials said so on Wednesday.\n",
@@ -165,7 +165,7 @@ def test_unknown_backend_is_a_clear_error(test_model_dir, corpus, workdir):
 
 def test_memory_matches_leave_the_mt_pool(engine, corpus, workdir):
     """Segments the translation memory fills exactly are not sent to MT, and are counted."""
-    from translate.memory import Entry, open_run_memory
+    from translate.pipeline.memory import Entry, open_run_memory
 
     (corpus / "broken.txt").unlink()
     tm = open_run_memory(None, workdir)

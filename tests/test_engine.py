@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from translate.engine import FLAG_CAPPED, FLAG_SPLIT, EngineSettings, MarianEngine, clean_output
-from translate.longsplit import split_to_fit
+from translate.mt.engine import FLAG_CAPPED, FLAG_SPLIT, EngineSettings, MarianEngine, clean_output
+from translate.mt.longsplit import split_to_fit
 
 SENTENCES = [
     "Putin met Biden in Geneva.",

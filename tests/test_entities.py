@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from translate import entities
-from translate.entities import candidates, heuristic_spans, suggestions_tsv
-from translate.glossary import Glossary, merge_entries, parse_tsv
+from translate.glossary import entities
+from translate.glossary.entities import candidates, heuristic_spans, suggestions_tsv
+from translate.glossary.entries import Glossary, merge_entries, parse_tsv
 
 
 def spans(text: str) -> list[tuple[str, str]]:

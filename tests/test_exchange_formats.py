@@ -9,16 +9,16 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from translate.article import Article, Block, Candidate, IdAllocator, Segment
+from translate.core.article import Article, Block, Candidate, IdAllocator, Segment
 from translate.cli import main
-from translate.errors import InputError, PairFileError
-from translate.ingest import make_block
-from translate.memory import Entry
-from translate.pairs import export_article, read_incoming
-from translate.tmx import read_tmx, validate_tmx, write_tmx
-from translate.xliff import write_pair_file
-from translate.xliff12 import validate_xliff12
-from translate.xmlsafe import parse_xml
+from translate.core.errors import InputError, PairFileError
+from translate.ingest.reader import make_block
+from translate.pipeline.memory import Entry
+from translate.formats.exchange import export_article, read_incoming
+from translate.formats.tmx import read_tmx, validate_tmx, write_tmx
+from translate.formats.xliff import write_pair_file
+from translate.formats.xliff12 import validate_xliff12
+from translate.core.xmlsafe import parse_xml
 
 GOLDEN = Path(__file__).parent / "golden" / "pair"
 STAMP = {"tool": "translate", "model": "Helsinki-NLP/opus-mt-en-fr", "model-revision": "abc123", "beam-size": "4"}
@@ -165,7 +165,7 @@ def test_bad_pair_files_are_refused_and_change_nothing(pair_workdir, tmp_path, p
 ])
 def test_bad_tmx_is_refused_and_the_memory_untouched(tmp_path, payload, expected):
     memory = tmp_path / "memory.sqlite"
-    from translate.memory import TranslationMemory
+    from translate.pipeline.memory import TranslationMemory
 
     with TranslationMemory.open(memory) as tm:
         tm.add([Entry("Kept.", "Gardé.")])
@@ -196,7 +196,7 @@ def test_pair_file_of_an_unknown_article_is_refused(tmp_path):
 def test_xliff12_carries_inline_codes_as_g_and_x_and_brings_them_back(test_model_dir, tmp_path):
     """A Markdown link and emphasis travel to an XLIFF 1.2 CAT tool as <g>, come back where the
     translator put them, with their markup restored from our pair file; an invented tag is refused."""
-    from translate.xliff import read_pair_file
+    from translate.formats.xliff import read_pair_file
 
     article = tmp_path / "codes.md"
     article.write_text("# Talks in Geneva today\n\nThe leaders met in [Geneva](https://example.org/geneva) "

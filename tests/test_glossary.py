@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translate.errors import InputError
-from translate.glossary import (
+from translate.core.errors import InputError
+from translate.glossary.entries import (
     GlossaryEntry,
     Matcher,
     entries_to_tsv,

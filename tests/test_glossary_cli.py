@@ -11,13 +11,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from translate.cli import main
-from translate.errors import InputError
-from translate.glossary import GlossaryEntry, load_glossary
-from translate.ingest import ingest_file
-from translate.lock import substitute
-from translate.tbx import entries_to_tbx, tbx_to_entries
-from translate.xliff import write_pair_file
-from translate.xmlsafe import parse_xml
+from translate.core.errors import InputError
+from translate.glossary.entries import GlossaryEntry, load_glossary
+from translate.ingest.reader import ingest_file
+from translate.mt.termlock import substitute
+from translate.glossary.tbx import entries_to_tbx, tbx_to_entries
+from translate.formats.xliff import write_pair_file
+from translate.core.xmlsafe import parse_xml
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "glossary-corpus"
@@ -142,7 +142,7 @@ def test_suggest_lists_uncovered_entities_as_tsv(tmp_path):
 
 
 def test_suggest_with_spacy_requires_it(tmp_path):
-    from translate.entities import spacy_available
+    from translate.glossary.entities import spacy_available
 
     result = cli("glossary", "suggest", "--ner", "spacy", str(DATA / "en"))
     if spacy_available():

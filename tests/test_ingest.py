@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from translate.cli import main
-from translate.errors import InputError
-from translate.ingest import clean_text, ingest_file, ingest_string
-from translate.inline import render
-from translate.segment import split_sentences
+from translate.core.errors import InputError
+from translate.ingest.reader import clean_text, ingest_file, ingest_string
+from translate.core.inline import render
+from translate.ingest.segment import split_sentences
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 BOILERPLATE = ["25.2 C", "Port Louis", "Saturday, May 4, 2024", "Download The App:", "Read in French", "spot_img",
@@ -217,8 +217,8 @@ def test_another_sites_scrape_loses_its_furniture_too():
 
 
 def test_boilerplate_rules_are_data_a_newsroom_extends(tmp_path):
-    from translate.boilerplate import load_rules, parse_rules
-    from translate.ingest_text import parse_text
+    from translate.ingest.boilerplate import load_rules, parse_rules
+    from translate.ingest.from_text import parse_text
 
     extra = tmp_path / "ours.tsv"
     extra.write_text("drop\tour promo\tSupport our journalism.*\n", "utf-8")

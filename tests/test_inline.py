@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from translate.cli import main
-from translate.inline import FLAG_CODES_PLACED, InlineBuilder, place_codes, render, well_formed
-from translate.schemas import validate_xliff21
-from translate.xliff import read_pair_file
-from translate.xmlsafe import read_xml_file
+from translate.core.inline import FLAG_CODES_PLACED, InlineBuilder, place_codes, render, well_formed
+from translate.formats.schemas import validate_xliff21
+from translate.formats.xliff import read_pair_file
+from translate.core.xmlsafe import read_xml_file
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 XLF = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -108,11 +108,11 @@ spec_parts = st.lists(st.one_of(
 @settings(max_examples=80, deadline=None)
 @given(spec_parts, st.text(st.sampled_from(list("abc éà«»&<> .")), max_size=40))
 def test_codes_round_trip_through_the_pair_file(spec, draft):
-    from translate.article import Article, IdAllocator
-    from translate.ingest import make_block
-    from translate.inline import place_target_codes
-    from translate.xliff import article_to_xliff, xliff_to_article
-    from translate.xmlsafe import parse_xml
+    from translate.core.article import Article, IdAllocator
+    from translate.ingest.reader import make_block
+    from translate.core.inline import place_target_codes
+    from translate.formats.xliff import article_to_xliff, xliff_to_article
+    from translate.core.xmlsafe import parse_xml
 
     text, codes = build(spec)
     if not text.strip():

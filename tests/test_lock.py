@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from translate.engine import EngineSettings, MarianEngine, Translation
-from translate.glossary import load_glossary, missing_targets, parse_tsv, merge_entries, Glossary
-from translate.lock import FLAG_FORCED, FLAG_REPAIRED, LockStats, fix_grammar, substitute, translate_locked
+from translate.mt.engine import EngineSettings, MarianEngine, Translation
+from translate.glossary.entries import load_glossary, missing_targets, parse_tsv, merge_entries, Glossary
+from translate.mt.termlock import FLAG_FORCED, FLAG_REPAIRED, LockStats, fix_grammar, substitute, translate_locked
 
 DATA = Path(__file__).resolve().parent / "data" / "glossary-corpus"
 
@@ -121,11 +121,11 @@ def test_constrained_decoding_under_beam_search(engine):
 def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):
     """Every glossary hit of several articles is in its locked form in the drafts, and the pair
     files record the hits (marked in the glossary module) and notes on forced/repaired segments."""
-    from translate.glossary_check import check_pair_files
-    from translate.schemas import validate_xliff21
-    from translate.workflow import run_articles
-    from translate.xliff import read_pair_file
-    from translate.xmlsafe import read_xml_file
+    from translate.glossary.check import check_pair_files
+    from translate.formats.schemas import validate_xliff21
+    from translate.pipeline.workflow import run_articles
+    from translate.formats.xliff import read_pair_file
+    from translate.core.xmlsafe import read_xml_file
 
     glossary = load_glossary(DATA / "glossary.tsv")
     articles = sorted((DATA / "en").iterdir())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from translate.longsplit import split_to_fit
+from translate.mt.longsplit import split_to_fit
 
 
 def pieces(text: str, width: int) -> list[str]:

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from translate.article import Article, Block, Segment
+from translate.core.article import Article, Block, Segment
 from translate.cli import main
-from translate.errors import MemoryStoreError
-from translate.memory import Entry, TranslationMemory, recall, tokens
-from translate.xliff import write_pair_file
+from translate.core.errors import MemoryStoreError
+from translate.pipeline.memory import Entry, TranslationMemory, recall, tokens
+from translate.formats.xliff import write_pair_file
 
 
 def article(slug: str, rows: list[tuple[str, str | None, str]]) -> Article:

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from cattool import edit_xliff12, edit_xliff21
 from translate.cli import main
-from translate.memory import TranslationMemory
-from translate.schemas import validate_xliff21
-from translate.xliff import read_pair_file
-from translate.xmlsafe import read_xml_file
+from translate.pipeline.memory import TranslationMemory
+from translate.formats.schemas import validate_xliff21
+from translate.formats.xliff import read_pair_file
+from translate.core.xmlsafe import read_xml_file
 
 ARTICLE = """Geneva summit ends with a handshake
 
@@ -33,7 +33,7 @@ def cli(*args: str):
 @pytest.fixture(scope="module")
 def drafted_once(tmp_path_factory, engine):
     """The article's pair file with MT drafts, made once (library call, session engine)."""
-    from translate.workflow import run_articles
+    from translate.pipeline.workflow import run_articles
 
     base = tmp_path_factory.mktemp("drafted")
     src = base / "geneva-summit.txt"
@@ -122,7 +122,7 @@ def test_human_work_survives_import_and_rerun_with_changed_paragraph(drafted, tm
 
 
 def test_second_article_gets_memory_matches(drafted, tmp_path, engine):
-    from translate.workflow import run_articles
+    from translate.pipeline.workflow import run_articles
 
     work = drafted
     pair = work / "geneva-summit.xlf"
@@ -242,7 +242,7 @@ def test_tampered_import_is_refused_and_changes_nothing(drafted, tmp_path, tampe
 def test_interrupted_import_leaves_the_previous_pair_file(drafted, tmp_path, monkeypatch):
     import os
 
-    from translate.pairs import import_pair_file
+    from translate.formats.exchange import import_pair_file
 
     pair = drafted / "geneva-summit.xlf"
     segs = read_pair_file(pair)[0].segments
@@ -262,8 +262,8 @@ def test_interrupted_import_leaves_the_previous_pair_file(drafted, tmp_path, mon
 
 
 def test_a_run_on_a_locked_article_is_refused(drafted, tmp_path, engine):
-    from translate.articlelock import article_lock
-    from translate.workflow import run_articles
+    from translate.pipeline.article_lock import article_lock
+    from translate.pipeline.workflow import run_articles
 
     src = tmp_path / "geneva-summit.txt"
     src.write_text(ARTICLE, "utf-8")

@@ -13,14 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from translate.cli import main
-from translate.errors import InputError, PairFileError
-from translate.publish import (
+from translate.core.errors import InputError, PairFileError
+from translate.publish.publisher import (
     PublishConfig,
     PublishRefused,
     locate_pair_file,
     publish_pair_file,
 )
-from translate.xliff import read_pair_file, write_pair_file
+from translate.formats.xliff import read_pair_file, write_pair_file
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "docs" / "examples" / "geneva-summit.xlf"
@@ -244,7 +244,7 @@ def test_glossary_problems_hold_the_article_back(pair, tmp_path):
 
 
 def test_manifest_failure_puts_the_previous_page_back(pair, tmp_path, monkeypatch):
-    import translate.publish as publish
+    import translate.publish.publisher as publish
 
     first = publish_pair_file(pair, config(tmp_path), now=fixed_now)
     before = first.path.read_bytes(), (tmp_path / "index.json").read_bytes()
@@ -271,7 +271,7 @@ def test_output_folder_that_cannot_be_written(pair, tmp_path, monkeypatch):
     # A read-only folder (simulated: the tests may run as root, who can write anywhere).
     out = tmp_path / "site" / "fr"
     out.mkdir(parents=True)
-    import translate.fsio as fsio
+    import translate.core.fsio as fsio
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(out))
@@ -413,7 +413,7 @@ def test_end_to_end_from_translate_run(test_model_dir, tmp_path):
 def test_published_time_is_the_approval_time(pair, tmp_path):
     """After `translate review approve`, the published time is the approval's: publishing is then
     a pure function of the pair file, even with the manifest gone."""
-    from translate.approve import approve_article
+    from translate.review.approve import approve_article
 
     edit(pair, lambda a: [setattr(s, "state", "reviewed") for s in a.segments[:3]])
     with pytest.raises(PublishRefused, match="3 of 13 segments are not final"):
@@ -432,8 +432,8 @@ def test_published_time_is_the_approval_time(pair, tmp_path):
 
 def test_the_glossary_check_is_the_gate(pair, tmp_path):
     """The real glossary check (translate glossary check, on this pair file) holds the article back."""
-    pytest.importorskip("translate.glossary_check", reason="the glossary check has not landed yet")
-    from translate.publish import glossary_check_for
+    pytest.importorskip("translate.glossary.check", reason="the glossary check has not landed yet")
+    from translate.publish.publisher import glossary_check_for
 
     tsv = tmp_path / "glossary.tsv"
     tsv.write_text("en\tfr\ttype\nVladimir Putin\tVladimir Poutine\tperson\nGeneva\tGenève\tplace\n", "utf-8")
@@ -453,9 +453,9 @@ def test_the_glossary_check_is_the_gate(pair, tmp_path):
 
 
 def test_publish_settings_from_translate_toml(pair, tmp_path, monkeypatch):
-    from translate.config import load_settings
-    from translate.errors import ConfigError
-    from translate.publish import publish_config
+    from translate.core.config import load_settings
+    from translate.core.errors import ConfigError
+    from translate.publish.publisher import publish_config
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "tpl").mkdir()
@@ -474,7 +474,7 @@ def test_publish_settings_from_translate_toml(pair, tmp_path, monkeypatch):
 
 
 def test_heading_levels_survive_from_ingestion_to_the_published_page(pair, tmp_path):
-    from translate.ingest import ingest_file
+    from translate.ingest.reader import ingest_file
 
     body = "The ministers met in Geneva on Wednesday and talked for three hours about the crisis. " * 4
     md = tmp_path / "levels.md"
@@ -486,7 +486,7 @@ def test_heading_levels_survive_from_ingestion_to_the_published_page(pair, tmp_p
     assert [b.kind for b in ingest_file(page).blocks if b.kind.startswith("heading")] == ["heading", "heading3"]
 
     def demote(article):
-        from translate.publish import block_role
+        from translate.publish.publisher import block_role
 
         for block in article.blocks:
             if block_role(block.kind) == ("heading", 2):

@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 import html5lib
 import pytest
 
-from translate.ingest import ingest_string
-from translate.publish import PublishConfig, publish_pair_file
-from translate.xliff import read_pair_file, write_pair_file
+from translate.ingest.reader import ingest_string
+from translate.publish.publisher import PublishConfig, publish_pair_file
+from translate.formats.xliff import read_pair_file, write_pair_file
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 NOW = lambda: datetime(2026, 1, 2, tzinfo=timezone.utc)  # noqa: E731

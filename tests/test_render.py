@@ -9,7 +9,7 @@ import html5lib
 from hypothesis import example, given, settings, strategies as st
 from markdown_it import MarkdownIt
 
-from translate.render import Code, md_escape, runs_to_html, runs_to_markdown, safe_url
+from translate.publish.render import Code, md_escape, runs_to_html, runs_to_markdown, safe_url
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 # Text a translator or a model can put in a target: printable characters and the markup-ish ones.

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from translate.article import Article, Block, Segment, TermHit
-from translate.articleref import resolve_article
+from translate.core.article import Article, Block, Segment, TermHit
+from translate.pipeline.articleref import resolve_article
 from translate.cli import main
-from translate.errors import InputError
-from translate.review import hter, review_article, word_diff
-from translate.xliff import read_pair_file, write_pair_file
+from translate.core.errors import InputError
+from translate.review.diffs import hter, review_article, word_diff
+from translate.formats.xliff import read_pair_file, write_pair_file
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -76,8 +76,8 @@ def test_review_diff_plain_when_piped_and_coloured_on_request(work):
 
 
 def test_glossary_violations_flagged_from_term_hits():
-    # Term hits reach the review from the glossary stage (pair file marks or translate/glossary.py).
-    from translate.review import format_diff, render_report
+    # Term hits reach the review from the glossary stage (pair file marks or translate/glossary/entries.py).
+    from translate.review.diffs import format_diff, render_report
 
     review = review_article(sample())
     text = format_diff(review, color=False)
@@ -112,7 +112,7 @@ def test_report_renders_and_is_usable_at_laptop_width_in_chromium(work, tmp_path
     bc = _browser_check()
     if bc.find_chromium() is None:
         pytest.skip("chromium is not installed (apt-get install -y chromium): the browser check cannot run")
-    from translate.review import render_report
+    from translate.review.diffs import render_report
 
     out = tmp_path / "report.html"
     assert cli("review", "report", "sample", "-o", out, "--workdir", work).exit_code == 0
@@ -136,7 +136,7 @@ def test_approve_moves_reviewed_to_final_recording_who_and_when(work):
     result = cli("review", "approve", "sample", "--workdir", work)
     segs = {s.id: s for s in read_pair_file(work / "sample.xlf")[0].segments}
     assert segs["s1"].state == "final" and segs["s1"].approved_by
-    from translate.memory import TranslationMemory
+    from translate.pipeline.memory import TranslationMemory
 
     with TranslationMemory.open(work / "memory.sqlite") as tm:
         assert tm.exact("Putin met Biden.").author == "chief-editor"
@@ -162,7 +162,7 @@ def test_resolver_accepts_slug_source_and_pair_file(work, tmp_path):
 
 
 def test_a_locked_article_is_refused_by_import_and_approve(work, tmp_path):
-    from translate.articlelock import article_lock
+    from translate.pipeline.article_lock import article_lock
 
     exported = tmp_path / "x.xlf"
     assert cli("pair", "export", "sample", "-o", exported, "--workdir", work).exit_code == 0

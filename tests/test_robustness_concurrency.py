@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from translate.errors import LockError
+from translate.core.errors import LockError
 
 ARTICLES = {
     "alpha": "The summit opened in Geneva. Both leaders spoke briefly.\n\nTalks lasted four hours.\n",
@@ -33,7 +33,7 @@ class HeldEngine:
     calls: int = 0
 
     def translate(self, texts):
-        from translate.engine import Translation
+        from translate.mt.engine import Translation
 
         self.calls += 1
         self.entered.set()
@@ -62,7 +62,7 @@ def corpus(tmp_path):
 
 
 def _run_in_thread(paths, engine, work):
-    from translate.workflow import run_articles
+    from translate.pipeline.workflow import run_articles
 
     box = {}
     thread = threading.Thread(target=lambda: box.setdefault("report", run_articles(paths, engine, work)))
@@ -71,7 +71,7 @@ def _run_in_thread(paths, engine, work):
 
 
 def _edit(pair: Path, text: str, state: str = "reviewed") -> tuple[str, str]:
-    from translate.xliff import read_pair_file, write_pair_file
+    from translate.formats.xliff import read_pair_file, write_pair_file
 
     article, stamp = read_pair_file(pair)
     seg = article.segments[0]
@@ -81,8 +81,8 @@ def _edit(pair: Path, text: str, state: str = "reviewed") -> tuple[str, str]:
 
 
 def test_a_second_run_during_a_run_refuses_cleanly_and_nothing_is_lost(corpus, tmp_path):
-    from translate.workflow import run_articles
-    from translate.xliff import read_pair_file
+    from translate.pipeline.workflow import run_articles
+    from translate.formats.xliff import read_pair_file
 
     work = tmp_path / "work"
     held = HeldEngine()
@@ -100,10 +100,10 @@ def test_a_second_run_during_a_run_refuses_cleanly_and_nothing_is_lost(corpus, t
 
 
 def test_pair_import_and_approve_during_a_run_refuse_then_succeed(corpus, tmp_path):
-    from translate.approve import approve_article
-    from translate.pairs import import_pair_file
-    from translate.workflow import run_articles
-    from translate.xliff import read_pair_file
+    from translate.review.approve import approve_article
+    from translate.formats.exchange import import_pair_file
+    from translate.pipeline.workflow import run_articles
+    from translate.formats.xliff import read_pair_file
 
     work = tmp_path / "work"
     run_articles(corpus, QuickEngine(), work)
@@ -140,8 +140,8 @@ def test_pair_import_and_approve_during_a_run_refuse_then_succeed(corpus, tmp_pa
 
 def test_a_run_after_a_post_edit_keeps_it(corpus, tmp_path):
     """The ordinary serial case, for contrast: an edit saved between two runs survives the second."""
-    from translate.workflow import run_articles
-    from translate.xliff import read_pair_file
+    from translate.pipeline.workflow import run_articles
+    from translate.formats.xliff import read_pair_file
 
     work = tmp_path / "work"
     run_articles(corpus, QuickEngine(), work)
@@ -155,10 +155,10 @@ def test_a_run_after_a_post_edit_keeps_it(corpus, tmp_path):
 def test_two_imports_at_once_are_serialised(corpus, tmp_path):
     """Many threads import edited copies of one article at once: each import is all or nothing,
     and the final file is exactly one of the imported versions (no interleaving)."""
-    from translate.errors import TranslateError
-    from translate.pairs import import_pair_file
-    from translate.workflow import run_articles
-    from translate.xliff import read_pair_file
+    from translate.core.errors import TranslateError
+    from translate.formats.exchange import import_pair_file
+    from translate.pipeline.workflow import run_articles
+    from translate.formats.xliff import read_pair_file
 
     work = tmp_path / "work"
     run_articles(corpus, QuickEngine(), work)
@@ -167,7 +167,7 @@ def test_two_imports_at_once_are_serialised(corpus, tmp_path):
         copy = tmp_path / f"copy{i}" / "alpha.xlf"
         copy.parent.mkdir()
         copy.write_bytes((work / "alpha.xlf").read_bytes())
-        from translate.xliff import write_pair_file
+        from translate.formats.xliff import write_pair_file
 
         article, stamp = read_pair_file(copy)
         for seg in article.segments:

@@ -63,7 +63,7 @@ def workspace_template(tmp_path_factory, test_model_dir):
         (root / "en" / "summit.txt").write_text(ARTICLE)
         result = cli("run", "--model", str(test_model_dir), "--beam-size", "1", "--workdir", "work", "en/summit.txt")
         assert result.exit_code == 0, result.output
-        from translate.xliff import read_pair_file, write_pair_file
+        from translate.formats.xliff import read_pair_file, write_pair_file
 
         article, stamp = read_pair_file(root / "work" / "summit.xlf")
         for seg in article.segments:
@@ -162,7 +162,7 @@ def test_run_names_the_failed_article_and_keeps_the_old_pair_file(workspace, tes
     # Space again: the re-run finishes, and the human work is still there.
     result = cli("run", "--model", str(test_model_dir), "--beam-size", "1", "--workdir", "work", "en/summit.txt")
     assert result.exit_code == 0, result.output
-    from translate.xliff import read_pair_file
+    from translate.formats.xliff import read_pair_file
 
     article, _ = read_pair_file(workspace / "work" / "summit.xlf")
     assert sum(1 for s in article.segments if s.target and s.target.startswith("Texte humain")) == 4

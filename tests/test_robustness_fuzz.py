@@ -49,7 +49,7 @@ def test_seed_is_accepted(target):
     missing = target.available()
     if missing:
         pytest.skip(missing)
-    from translate.errors import TranslateError
+    from translate.core.errors import TranslateError
 
     with tempfile.TemporaryDirectory() as folder:
         result = check_input(target, target.seed(), Path(folder))
@@ -98,7 +98,7 @@ def test_regression_meta_without_type(tmp_path):
     """Found by the long fuzz run: a <mda:meta> with no type attribute crashed reading a pair file."""
     from robustness_targets import xliff21_seed
 
-    from translate.xliff import read_pair_file
+    from translate.formats.xliff import read_pair_file
 
     path = tmp_path / "summit.xlf"
     path.write_bytes(xliff21_seed().replace(b'<mda:meta type="language">', b"<mda:meta>", 1))
@@ -108,9 +108,9 @@ def test_regression_meta_without_type(tmp_path):
 
 def test_regression_publish_format_error_names_the_file(tmp_path):
     """Found by the long fuzz run: a bad [publish] format in translate.toml did not name the file."""
-    from translate.config import load_settings
-    from translate.errors import ConfigError
-    from translate.publish import publish_config
+    from translate.core.config import load_settings
+    from translate.core.errors import ConfigError
+    from translate.publish.publisher import publish_config
 
     path = tmp_path / "translate.toml"
     path.write_text('[publish]\nformat = "pdf"\n')

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from translate.errors import TranslateError
+from translate.core.errors import TranslateError
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_a_20_mb_article_is_refused_before_it_is_read(tmp_path):
-    from translate.fsio import MAX_ARTICLE_BYTES
-    from translate.ingest import ingest_file
+    from translate.core.fsio import MAX_ARTICLE_BYTES
+    from translate.ingest.reader import ingest_file
 
     path = tmp_path / "huge.txt"
     with open(path, "wb") as handle:
@@ -30,7 +30,7 @@ def test_a_20_mb_article_is_refused_before_it_is_read(tmp_path):
 
 
 def test_html_articles_have_their_own_limit(tmp_path):
-    from translate.ingest import MAX_HTML_BYTES, ingest_file
+    from translate.ingest.reader import MAX_HTML_BYTES, ingest_file
 
     path = tmp_path / "page.html"
     with open(path, "wb") as handle:
@@ -40,7 +40,7 @@ def test_html_articles_have_their_own_limit(tmp_path):
 
 
 def test_a_giant_sentence_is_refused_with_where_it_is(tmp_path):
-    from translate.ingest import MAX_SEGMENT_CHARS, ingest_file
+    from translate.ingest.reader import MAX_SEGMENT_CHARS, ingest_file
 
     path = tmp_path / "table.txt"
     path.write_text("A normal first sentence.\n\n" + "word " * (MAX_SEGMENT_CHARS // 5 + 10) + "\n")
@@ -51,7 +51,7 @@ def test_a_giant_sentence_is_refused_with_where_it_is(tmp_path):
 
 
 def test_a_sentence_just_under_the_limit_is_accepted(tmp_path):
-    from translate.ingest import MAX_SEGMENT_CHARS, ingest_file
+    from translate.ingest.reader import MAX_SEGMENT_CHARS, ingest_file
 
     path = tmp_path / "long.txt"
     body = ("clause " * ((MAX_SEGMENT_CHARS - 10) // 7)).strip() + "."
@@ -62,24 +62,24 @@ def test_a_sentence_just_under_the_limit_is_accepted(tmp_path):
 
 @pytest.mark.parametrize("reader", ["pair file", "pair import", "TMX"])
 def test_xml_files_over_the_limit_are_refused_before_reading(reader, tmp_path, monkeypatch):
-    from translate import xmlsafe
+    from translate.core import xmlsafe
 
     monkeypatch.setattr(xmlsafe, "MAX_XML_BYTES", 4096)
     path = tmp_path / ("memory.tmx" if reader == "TMX" else "summit.xlf")
     path.write_bytes(b"<?xml version='1.0'?><r>" + b"x" * 8000 + b"</r>")
     if reader == "pair file":
-        from translate.xliff import read_pair_file as call
+        from translate.formats.xliff import read_pair_file as call
     elif reader == "pair import":
-        from translate.pairs import read_incoming as call
+        from translate.formats.exchange import read_incoming as call
     else:
-        from translate.tmx import read_tmx_file as call
+        from translate.formats.tmx import read_tmx_file as call
     with pytest.raises(TranslateError, match=rf"{path.name}.*4,096-byte limit"):
         call(path)
 
 
 def test_glossary_limit(tmp_path, monkeypatch):
-    glossary = pytest.importorskip("translate.glossary", reason="the glossary module is not on this branch yet")
-    assert getattr(glossary, "MAX_GLOSSARY_BYTES", None), "translate/glossary.py should state MAX_GLOSSARY_BYTES"
+    glossary = pytest.importorskip("translate.glossary.entries", reason="the glossary module is not on this branch yet")
+    assert getattr(glossary, "MAX_GLOSSARY_BYTES", None), "translate/glossary/entries.py should state MAX_GLOSSARY_BYTES"
     monkeypatch.setattr(glossary, "MAX_GLOSSARY_BYTES", 4096)
     path = tmp_path / "big.tsv"
     path.write_text("en\tfr\n" + "Geneva\tGen\u00e8ve\n" * 600, "utf-8")

@@ -82,8 +82,8 @@ def hostile_article(texts):
 
 
 def _publish(article, tmp_path, fmt: str) -> str:
-    from translate.publish import PublishConfig, publish_pair_file
-    from translate.xliff import write_pair_file
+    from translate.publish.publisher import PublishConfig, publish_pair_file
+    from translate.formats.xliff import write_pair_file
 
     work = tmp_path / "work"
     pair = work / f"{article.slug}.xlf"
@@ -120,8 +120,8 @@ def test_published_markdown_escapes_every_field(payload, tmp_path):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_review_report_escapes_every_field(payload):
-    from translate.article import TermHit
-    from translate.review import render_report, review_article
+    from translate.core.article import TermHit
+    from translate.review.diffs import render_report, review_article
 
     article = hostile_article([payload])
     article.slug = "summit"
@@ -138,7 +138,7 @@ def test_review_report_escapes_every_field(payload):
 @given(st.lists(st.one_of(st.sampled_from(PAYLOADS), st.text(alphabet="<>\"'&=/:;{}%#[]()! \nscriptonerrajvhf", min_size=1, max_size=60)),
                 min_size=1, max_size=8))
 def test_random_markup_never_escapes(tmp_path_factory, texts):
-    from translate.review import render_report, review_article
+    from translate.review.diffs import render_report, review_article
 
     tmp_path = tmp_path_factory.mktemp("out")
     article = hostile_article(texts)
@@ -164,7 +164,7 @@ def test_review_report_command_writes_a_safe_page(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from translate.cli import main
-    from translate.xliff import write_pair_file
+    from translate.formats.xliff import write_pair_file
 
     monkeypatch.chdir(tmp_path)
     article = hostile_article(PAYLOADS)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from translate.errors import InputError, TranslateError
-from translate.pathsafe import WINDOWS_DEVICES, check_slug, slug_problem
+from translate.core.errors import InputError, TranslateError
+from translate.core.pathsafe import WINDOWS_DEVICES, check_slug, slug_problem
 
 HOSTILE_NAMES = [
     "../../etc/passwd.txt", "..txt", "...txt", ".hidden.txt", "-dash.txt", " .txt", "CON.txt", "con.md", "NUL.txt",
@@ -31,7 +31,7 @@ def _safe(slug: str) -> None:
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_slug_from_a_hostile_file_name_is_safe_or_refused(name, tmp_path):
-    from translate.ingest import slug_for
+    from translate.ingest.reader import slug_for
 
     try:
         slug = slug_for(tmp_path / name)
@@ -43,14 +43,14 @@ def test_slug_from_a_hostile_file_name_is_safe_or_refused(name, tmp_path):
 
 @pytest.mark.parametrize("device", ["con", "CON", "nul", "aux", "prn", "com1", "lpt3", "Con.final"])
 def test_windows_device_names_are_refused(device, tmp_path):
-    from translate.ingest import slug_for
+    from translate.ingest.reader import slug_for
 
     with pytest.raises(InputError, match="device name on Windows"):
         slug_for(tmp_path / f"{device}.txt")
 
 
 def test_run_refuses_a_device_name_article_and_writes_nothing(tmp_path):
-    from translate.workflow import run_articles
+    from translate.pipeline.workflow import run_articles
 
     article = tmp_path / "con.txt"
     article.write_text("The summit ended. Both sides talked.\n")
@@ -92,8 +92,8 @@ ARGS = ["../secret", "../../etc/passwd", "/etc/passwd", "/etc/passwd.xlf", "../w
 def test_article_arguments_never_leave_the_workspace(arg, tmp_path, monkeypatch):
     from robustness_targets import xliff21_seed
 
-    from translate.articleref import resolve_article
-    from translate.publish import locate_pair_file
+    from translate.pipeline.articleref import resolve_article
+    from translate.publish.publisher import locate_pair_file
 
     monkeypatch.chdir(tmp_path)
     work = tmp_path / "work"
@@ -114,8 +114,8 @@ def test_article_arguments_never_leave_the_workspace(arg, tmp_path, monkeypatch)
 def test_a_pair_file_claiming_a_traversal_slug_is_refused_by_publish_and_import(tmp_path):
     from robustness_targets import xliff21_seed
 
-    from translate.pairs import import_pair_file
-    from translate.publish import PublishConfig, publish_pair_file
+    from translate.formats.exchange import import_pair_file
+    from translate.publish.publisher import PublishConfig, publish_pair_file
 
     work = tmp_path / "work"
     work.mkdir()
@@ -136,7 +136,7 @@ def test_xliff12_original_with_a_path_stays_in_the_workspace(tmp_path):
     """A CAT tool's `original` may be any path; only its stem, checked, names the article."""
     from robustness_targets import xliff12_seed, xliff21_seed
 
-    from translate.pairs import import_pair_file
+    from translate.formats.exchange import import_pair_file
 
     work = tmp_path / "work"
     work.mkdir()
@@ -168,7 +168,7 @@ def _victim(tmp_path: Path) -> Path:
 def test_a_symlinked_pair_file_is_replaced_not_written_through(tmp_path):
     from robustness_targets import seed_article
 
-    from translate.xliff import write_pair_file
+    from translate.formats.xliff import write_pair_file
 
     victim = _victim(tmp_path)
     work = tmp_path / "work"
@@ -180,7 +180,7 @@ def test_a_symlinked_pair_file_is_replaced_not_written_through(tmp_path):
 
 
 def test_a_symlinked_lock_file_does_not_touch_its_target(tmp_path):
-    from translate.articlelock import article_lock
+    from translate.pipeline.article_lock import article_lock
 
     victim = _victim(tmp_path)
     work = tmp_path / "work"
@@ -197,7 +197,7 @@ def test_a_symlinked_lock_file_does_not_touch_its_target(tmp_path):
 def test_a_symlinked_published_page_is_replaced_not_written_through(tmp_path):
     from robustness_targets import xliff21_seed
 
-    from translate.publish import PublishConfig, publish_pair_file
+    from translate.publish.publisher import PublishConfig, publish_pair_file
 
     victim = _victim(tmp_path)
     work, out = tmp_path / "work", tmp_path / "fr"
@@ -216,9 +216,9 @@ def test_a_symlinked_published_page_is_replaced_not_written_through(tmp_path):
 
 def test_very_long_and_odd_file_names_give_clear_errors(tmp_path):
     """An article name past the file-system limit, or one that cannot be created, is our error."""
-    from translate.ingest import ingest_file
+    from translate.ingest.reader import ingest_file
 
-    from translate.xmlsafe import read_xml_file
+    from translate.core.xmlsafe import read_xml_file
 
     for name in ("a" * 300 + ".txt", "x" * 250 + ".txt", "b" * 5000 + ".xlf"):
         with pytest.raises(TranslateError):

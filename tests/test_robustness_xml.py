@@ -1,5 +1,5 @@
 """XML safety: planted payloads against every XML reader, and a check that every reader goes
-through translate/xmlsafe.py.
+through translate/core/xmlsafe.py.
 
 Payloads: an external entity reading a local secret (XXE), a billion-laughs expansion, an
 external DTD, a parameter entity, the same hidden in UTF-16 or behind 64 KiB of comment, an
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from translate.errors import TranslateError
+from translate.core.errors import TranslateError
 
 PACKAGE = Path(__file__).resolve().parent.parent / "translate"
 SECRET = "TOP-SECRET-0xC0FFEE"
@@ -92,7 +92,7 @@ def plant(seed: bytes, needle: str, prolog: str, inline: str, utf16: bool = Fals
 
 
 def _pair_import(path: Path):
-    from translate.pairs import import_pair_file
+    from translate.formats.exchange import import_pair_file
 
     work = path.parent / "work"
     work.mkdir(exist_ok=True)
@@ -101,7 +101,7 @@ def _pair_import(path: Path):
 
 
 def _publish(path: Path):
-    from translate.publish import PublishConfig, publish_pair_file
+    from translate.publish.publisher import PublishConfig, publish_pair_file
 
     return publish_pair_file(path, PublishConfig(out=path.parent / "fr", draft=True, en_url="https://news.example.org/en/{slug}",
                                                     fr_url="https://news.example.org/fr/{slug}"))
@@ -146,16 +146,16 @@ def _tbx():
 PHRASE = "Phrase 1 en fran\u00e7ais."
 READERS = {
     "parse_xml": (_xliff21, PHRASE, "summit.xlf",
-                  lambda p: __import__("translate.xmlsafe", fromlist=["x"]).parse_xml(p.read_bytes(), str(p))),
-    "pair file (translate run, review, publish)": (_xliff21, PHRASE, "summit.xlf", _reader("translate.xliff", "read_pair_file")),
+                  lambda p: __import__("translate.core.xmlsafe", fromlist=["x"]).parse_xml(p.read_bytes(), str(p))),
+    "pair file (translate run, review, publish)": (_xliff21, PHRASE, "summit.xlf", _reader("translate.formats.xliff", "read_pair_file")),
     "pair import, XLIFF 2.1": (_xliff21, PHRASE, "summit.xlf", _pair_import),
     "pair import, XLIFF 1.2": (_xliff12, PHRASE, "summit.xlf", _pair_import),
     "publish": (_xliff21, PHRASE, "summit.xlf", _publish),
-    "TMX import": (_tmx, "Ils ont parl\u00e9.", "memory.tmx", _reader("translate.tmx", "read_tmx_file")),
-    "TBX import": (_tbx, "Vladimir Poutine", "glossary.tbx", _reader("translate.tbx", "read_tbx_file")),
+    "TMX import": (_tmx, "Ils ont parl\u00e9.", "memory.tmx", _reader("translate.formats.tmx", "read_tmx_file")),
+    "TBX import": (_tbx, "Vladimir Poutine", "glossary.tbx", _reader("translate.glossary.tbx", "read_tbx_file")),
 }
-MODULES = {"pair import, XLIFF 2.1": "translate.pairs", "pair import, XLIFF 1.2": "translate.xliff12",
-           "TMX import": "translate.tmx", "TBX import": "translate.tbx"}
+MODULES = {"pair import, XLIFF 2.1": "translate.formats.exchange", "pair import, XLIFF 1.2": "translate.formats.xliff12",
+           "TMX import": "translate.formats.tmx", "TBX import": "translate.glossary.tbx"}
 
 
 def _available(name: str) -> bool:
@@ -218,7 +218,7 @@ def test_planted_payloads_are_never_resolved(reader, listener, tmp_path):
 
 
 def test_entities_are_refused_however_the_doctype_is_hidden():
-    from translate.xmlsafe import parse_xml
+    from translate.core.xmlsafe import parse_xml
 
     hidden = [
         '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>'.encode("utf-16"),
@@ -232,14 +232,14 @@ def test_entities_are_refused_however_the_doctype_is_hidden():
 
 def test_a_tmx_doctype_without_entities_is_still_read():
     """TMX files usually name their DTD; naming it is fine as long as nothing is loaded."""
-    from translate.xmlsafe import parse_xml
+    from translate.core.xmlsafe import parse_xml
 
     root = parse_xml(b'<?xml version="1.0"?><!DOCTYPE tmx SYSTEM "tmx14.dtd"><tmx version="1.4"><body/></tmx>', "m.tmx")
     assert root.tag == "tmx"
 
 
 def test_depth_and_size_bombs_are_refused_in_bounded_memory():
-    from translate.xmlsafe import parse_xml
+    from translate.core.xmlsafe import parse_xml
 
     for data in (b"<a>" * 100_000 + b"</a>" * 100_000, b"<a>" + b"x" * (12 * 1024 * 1024) + b"</a>"):
         tracemalloc.start()
@@ -253,7 +253,7 @@ def test_depth_and_size_bombs_are_refused_in_bounded_memory():
 
 
 def test_an_oversized_xml_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    from translate import xmlsafe
+    from translate.core import xmlsafe
 
     monkeypatch.setattr(xmlsafe, "MAX_XML_BYTES", 1000)
     path = tmp_path / "big.xlf"
@@ -263,7 +263,7 @@ def test_an_oversized_xml_file_is_refused_before_it_is_read(tmp_path, monkeypatc
 
 
 # ---------------------------------------------------------------------------------------------
-# Every reader uses the gate: no XML parsing anywhere in the package but translate/xmlsafe.py.
+# Every reader uses the gate: no XML parsing anywhere in the package but translate/core/xmlsafe.py.
 
 # Calls that parse XML (or load documents) and so must only happen in xmlsafe.py.
 PARSING_CALLS = {"fromstring", "XML", "parse", "iterparse", "XMLParser", "XMLPullParser", "fromstringlist",
@@ -272,11 +272,11 @@ PARSING_MODULES = {"xml.dom.minidom", "xml.dom.pulldom", "xml.sax", "xml.etree.E
                    "xml.parsers.expat", "defusedxml", "untangle", "xmltodict", "bs4"}
 # Known, reviewed exceptions: (file, call) pairs that parse something that is not outside XML.
 ALLOWED = {
-    ("xmlsafe.py", "*"),
-    ("ingest_html.py", "fromstring"),  # lxml.html on an article's HTML (already size-checked text; HTML has no entities)
-    ("schemas/__init__.py", "XMLSchema"),  # our vendored schemas, allow="local"
-    ("xliff12.py", "XMLSchema"),
-    ("tmx.py", "DTD"),  # our vendored TMX DTD, by path
+    ("core/xmlsafe.py", "*"),
+    ("ingest/from_html.py", "fromstring"),  # lxml.html on an article's HTML (already size-checked text; HTML has no entities)
+    ("formats/schemas/__init__.py", "XMLSchema"),  # our vendored schemas, allow="local"
+    ("formats/xliff12.py", "XMLSchema"),
+    ("formats/tmx.py", "DTD"),  # our vendored TMX DTD, by path
 }
 
 
@@ -325,7 +325,7 @@ def test_every_xml_reader_goes_through_xmlsafe():
         for name, line in _calls(ast.parse(path.read_text("utf-8"))):
             if (rel, name) not in ALLOWED:
                 offenders.append(f"translate/{rel}:{line}: {name}")
-    assert not offenders, ("XML parsed outside translate/xmlsafe.py (use parse_xml / read_xml_file, or add a "
+    assert not offenders, ("XML parsed outside translate/core/xmlsafe.py (use parse_xml / read_xml_file, or add a "
                            "reviewed exception here):\n" + "\n".join(offenders))
 
 
@@ -333,7 +333,7 @@ def test_the_gate_parser_settings():
     """The one parser: no DTD loading, no entity resolution, no network, no huge trees."""
     import inspect
 
-    from translate import xmlsafe
+    from translate.core import xmlsafe
 
     source = inspect.getsource(xmlsafe.parse_xml)
     for setting in ("resolve_entities=False", "no_network=True", "load_dtd=False", "huge_tree=False"):

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from translate.cli import main
-from translate.schemas import validate_xliff21
-from translate.segment import split_sentences
-from translate.xliff import read_pair_file
-from translate.xmlsafe import read_xml_file
+from translate.formats.schemas import validate_xliff21
+from translate.ingest.segment import split_sentences
+from translate.formats.xliff import read_pair_file
+from translate.core.xmlsafe import read_xml_file
 
 
 def run_cli(*args: str):
@@ -32,7 +32,7 @@ def test_run_writes_schema_valid_pair_file_covering_every_sentence(test_model_di
     # Every sentence of the article body is a segment source, in order, and every segment has a
     # draft; the scrape's boilerplate (see tests/test_ingest.py) is not.
     text = seed_article.read_text("utf-8")
-    from translate.ingest import ingest_file
+    from translate.ingest.reader import ingest_file
 
     dropped = {d.line for d in ingest_file(seed_article).dropped}
     body = "\n".join(line for n, line in enumerate(text.split("\n"), 1) if n not in dropped)
@@ -137,8 +137,8 @@ class _SavesInPlaceDuringMT:
 
 
 def test_post_edit_saved_in_place_during_a_run_is_kept(engine, seed_article, workdir):
-    from translate.workflow import run_articles
-    from translate.xliff import write_pair_file
+    from translate.pipeline.workflow import run_articles
+    from translate.formats.xliff import write_pair_file
 
     assert not run_articles([seed_article], engine, workdir).failed
     pair = workdir / "putin-biden-geneva-summit.xlf"

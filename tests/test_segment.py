@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from translate.segment import load_rules, sentence_spans, split_sentences
+from translate.ingest.segment import load_rules, sentence_spans, split_sentences
 
 DATA = Path(__file__).parent / "data"
 CASES = [

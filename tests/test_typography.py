@@ -7,7 +7,7 @@ import re
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from translate.typography import (
+from translate.publish.typography import (
     NBSP,
     NNBSP,
     RULE_NAMES,

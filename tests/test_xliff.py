@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from translate.article import Article, Block, IdAllocator, Segment
-from translate.ingest import make_block
-from translate.schemas import validate_xliff21
-from translate.xliff import article_to_xliff, xliff_to_article
-from translate.xmlsafe import parse_xml
+from translate.core.article import Article, Block, IdAllocator, Segment
+from translate.ingest.reader import make_block
+from translate.formats.schemas import validate_xliff21
+from translate.formats.xliff import article_to_xliff, xliff_to_article
+from translate.core.xmlsafe import parse_xml
 
 # Text an article can hold: XML-safe characters, including the awkward ones for XML and spacing.
 xml_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | st.sampled_from(

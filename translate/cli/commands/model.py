@@ -1,0 +1,78 @@
+"""translate model: information, download, the offline test model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from translate.cli.options import load_engine, model_options, settings_from
+
+
+@click.group("model")
+def command() -> None:
+    """The MT model: information, download, the offline test model."""
+
+
+@command.command("info")
+@model_options
+@click.pass_context
+def model_info(ctx: click.Context, model: str | None, device: str | None, beam_size: int | None, dtype: str) -> None:
+    """Load the model and print what it is."""
+    engine = load_engine(settings_from(ctx), model, device, beam_size, dtype)
+    for key, value in engine.stamp().items():
+        click.echo(f"{key}: {value}")
+    click.echo(f"device: {engine.device}")
+    click.echo(f"max-input-tokens: {engine.max_input_tokens}")
+    click.echo(f"load-seconds: {engine.stats.load_seconds:.2f}")
+
+
+@command.command("download")
+@click.option("--model", "model", default=None, metavar="ID", help="Hub id [Helsinki-NLP/opus-mt-en-fr].")
+@click.pass_context
+def model_download(ctx: click.Context, model: str | None) -> None:
+    """Download the model into the local cache (needs internet once)."""
+    from translate.mt.engine import MarianEngine
+
+    engine = MarianEngine.load(model or settings_from(ctx).model, device="cpu")
+    click.echo(f"{engine.model_id} at revision {engine.revision} is in the local cache.")
+
+
+@command.command("test-build")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=0, show_default=True)
+def model_test_build(dest: Path, seed: int) -> None:
+    """Build the small random-weight Marian model (offline) into DEST.
+
+    Its French is meaningless: it exists for tests and for trying the workflow without the hub.
+    """
+    from translate.mt.testmodel import build_test_model
+
+    build_test_model(dest, seed=seed)
+    click.echo(f"Random-weight test model written to {dest} (its French is meaningless).")
+
+
+@command.command("convert")
+@click.option("--model", "model", default=None, metavar="PATH_OR_ID",
+              help="Marian model to convert: hub id (from the local cache) or folder [Helsinki-NLP/opus-mt-en-fr].")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the converted model [~/.cache/translate/ct2/<model>-<quantization>, "
+                   "where --backend ctranslate2 finds it].")
+@click.option("--quantization", type=click.Choice(["int8", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32"]),
+              default=None, help="Weights type [int8 on CPU, float16 when a CUDA card is present].")
+@click.option("--force", is_flag=True, help="Replace an existing conversion.")
+@click.pass_context
+def model_convert(ctx: click.Context, model: str | None, output: Path | None, quantization: str | None, force: bool) -> None:
+    """Convert the model for the CTranslate2 backend (optional extra `ctranslate2`).
+
+    Then translate with `--backend ctranslate2` and the same --model (or --model pointing at the
+    converted folder).
+    """
+    import time
+
+    from translate.mt.backends.ctranslate2 import convert_model
+
+    started = time.perf_counter()
+    name = model or settings_from(ctx).model
+    folder = convert_model(name, output, quantization=quantization, force=force)
+    click.echo(f"{name} converted for CTranslate2 in {time.perf_counter() - started:.1f} s -> {folder}")

@@ -1,0 +1,67 @@
+"""translate pair: pair files to and from CAT tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from translate.cli.options import settings_from, workdir_option
+
+
+@click.group("pair")
+def command() -> None:
+    """Exchange pair files with CAT tools (XLIFF 2.1, XLIFF 1.2, TMX)."""
+
+
+@command.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--article", default=None, metavar="SLUG", help="Refuse the file unless it belongs to this article.")
+@click.option("--by", default=None, metavar="NAME", help="Who approved segments the file marks final [your login].")
+@workdir_option
+@click.pass_context
+def import_(ctx: click.Context, file: Path, article: str | None, by: str | None, workdir: Path | None) -> None:
+    """Take back FILE (XLIFF 2.1 or 1.2) edited in a CAT tool into the article's pair file.
+
+    The file is validated and matched unit by unit with the pair file; it is refused as a whole
+    (nothing changes) when a source was altered, a unit is missing or foreign, or a target is
+    not French. Approved segments go into the translation memory.
+    """
+    from translate.pipeline.memory import default_memory_path
+    from translate.formats.exchange import import_pair_file
+
+    settings = settings_from(ctx)
+    workdir = workdir or settings.workdir
+    report = import_pair_file(file, workdir, article=article, by=by,
+                              memory=settings.memory or default_memory_path(workdir))
+    states = ", ".join(f"{n} {s}" for s, n in sorted(report.states.items()))
+    click.echo(f"{report.slug}: imported XLIFF {report.version} ({report.units} units): {report.changed_targets} "
+               f"targets changed, {report.changed_states} states changed; now {states} -> {report.pair_file}")
+    if report.warning:
+        click.echo(f"Warning: {report.warning}", err=True)
+
+
+@command.command("export")
+@click.argument("article")
+@click.option("--format", "fmt", type=click.Choice(["xliff21", "xliff12", "tmx"]), default="xliff21", show_default=True,
+              help="xliff21: the pair file; xliff12: for older CAT tools; tmx: the approved segments as a memory.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here [stdout].")
+@workdir_option
+@click.pass_context
+def export(ctx: click.Context, article: str, fmt: str, output: Path | None, workdir: Path | None) -> None:
+    """Export ARTICLE (slug, English file or pair file) for a CAT tool."""
+    from translate.pipeline.articleref import resolve_article
+    from translate.core.fsio import atomic_write_bytes
+    from translate.formats.exchange import export_article
+    from translate.formats.xliff import read_pair_file
+
+    settings = settings_from(ctx)
+    ref = resolve_article(article, workdir or settings.workdir)
+    art, stamp = read_pair_file(ref.pair_file)
+    data = export_article(art, stamp, fmt)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        atomic_write_bytes(output, data)
+        click.echo(f"{ref.slug}: {fmt} -> {output}", err=True)

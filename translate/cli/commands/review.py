@@ -1,0 +1,85 @@
+"""translate review: diffs, the HTML report, approval."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from translate.cli.options import settings_from, workdir_option
+
+
+@click.group("review")
+def command() -> None:
+    """Review post-edits: what changed from the MT draft, edit rates, approval."""
+
+
+def _load(ctx: click.Context, article: str, workdir: Path | None):
+    from translate.pipeline.articleref import resolve_article
+    from translate.formats.xliff import read_pair_file
+
+    settings = settings_from(ctx)
+    ref = resolve_article(article, workdir or settings.workdir)
+    art, stamp = read_pair_file(ref.pair_file)
+    return settings, ref, art, stamp
+
+
+@command.command("diff")
+@click.argument("article")
+@click.option("--edited", is_flag=True, help="Only segments whose target differs from the MT draft.")
+@click.option("--color/--no-color", default=None, help="Colours [when the output is a terminal].")
+@workdir_option
+@click.pass_context
+def diff(ctx: click.Context, article: str, edited: bool, color: bool | None, workdir: Path | None) -> None:
+    """Word-level differences between each MT draft and the current target of ARTICLE.
+
+    Coloured in a terminal; piped, deletions read [-like this-] and insertions {+like this+}.
+    """
+    from translate.review.diffs import format_diff, review_article
+
+    settings, _, art, _ = _load(ctx, article, workdir)
+    review = review_article(art, settings.glossary)
+    use_color = sys.stdout.isatty() if color is None else color
+    click.echo(format_diff(review, color=use_color, only_edited=edited), color=use_color)
+
+
+@command.command("report")
+@click.argument("article")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file.")
+@workdir_option
+@click.pass_context
+def report(ctx: click.Context, article: str, output: Path, workdir: Path | None) -> None:
+    """A self-contained HTML page for editors: side by side, edits highlighted, HTER, glossary."""
+    from translate.core.fsio import atomic_write_text
+    from translate.review.diffs import render_report, review_article
+
+    settings, ref, art, _ = _load(ctx, article, workdir)
+    review = review_article(art, settings.glossary)
+    atomic_write_text(output, render_report(review))
+    hter = "n/a" if review.hter is None else f"{review.hter * 100:.1f}%"
+    click.echo(f"{ref.slug}: {len(review.segments)} segments, {review.edited} edited, HTER {hter}, "
+               f"{review.violations} glossary violations -> {output}")
+
+
+@command.command("approve")
+@click.argument("article")
+@click.option("--segments", "segment_ids", default=None, metavar="ID,ID...",
+              help="Only these segments (comma-separated ids) [every reviewed segment].")
+@click.option("--by", default=None, metavar="NAME", help="Who approves [your login].")
+@workdir_option
+@click.pass_context
+def approve(ctx: click.Context, article: str, segment_ids: str | None, by: str | None, workdir: Path | None) -> None:
+    """Move reviewed segments of ARTICLE to final, recording who and when."""
+    from translate.review.approve import approve_article
+
+    settings = settings_from(ctx)
+    ids = [s.strip() for s in segment_ids.split(",") if s.strip()] if segment_ids else None
+    outcome = approve_article(article, workdir or settings.workdir, segment_ids=ids, by=by, memory=settings.memory)
+    click.echo(f"{outcome.slug}: {outcome.approved} segments approved by {outcome.by}; "
+               f"{outcome.final} of {outcome.total} final -> {outcome.pair_file}")
+    if outcome.not_reviewed:
+        click.echo(f"Not approved (not reviewed yet): {', '.join(outcome.not_reviewed[:10])}"
+                   + (" ..." if len(outcome.not_reviewed) > 10 else ""), err=True)
+    if outcome.warning:
+        click.echo(f"Warning: {outcome.warning}", err=True)

@@ -1,0 +1,1 @@
+"""What every stage shares: the article data, errors, settings, safe file and XML I/O, inline codes."""

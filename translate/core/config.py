@@ -1,0 +1,116 @@
+"""Defaults from ``translate.toml`` at the repository root; command-line options override them.
+
+```toml
+[translate]
+workdir = "corpus/work"        # where pair files go
+model = "Helsinki-NLP/opus-mt-en-fr"   # hub id or local folder
+glossary = "glossary"          # a TSV file or a folder of them
+device = "auto"                # auto, cpu, cuda, cuda:N, mps
+beam_size = 4
+```
+Relative paths are relative to the folder holding ``translate.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translate.mt.engine import DEFAULT_MODEL
+from translate.core.errors import ConfigError
+
+CONFIG_NAME = "translate.toml"
+_KNOWN = {"workdir", "model", "glossary", "device", "beam_size", "out", "memory"}
+
+
+@dataclass
+class Settings:
+    workdir: Path = Path("corpus/work")
+    model: str = DEFAULT_MODEL
+    glossary: Path | None = None
+    device: str = "auto"
+    beam_size: int = 4
+    out: Path = Path("corpus/fr")
+    memory: Path | None = None  # translation memory database; default: <workdir>/memory.sqlite
+    source: Path | None = None  # the translate.toml these came from, if any
+    raw: dict = field(default_factory=dict)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """``translate.toml`` in ``start`` or the nearest parent, stopping at a repository root."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def load_settings(start: Path | None = None, path: Path | None = None) -> Settings:
+    path = path or find_config(start)
+    settings = Settings()
+    base = Path.cwd()
+    if path is None:
+        if (base / "glossary").is_dir():
+            settings.glossary = Path("glossary")
+        return settings
+    table = read_section(path, "translate", _KNOWN)
+    root = path.parent
+
+    def as_path(key: str) -> Path | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{path}: {key} must be a non-empty string.")
+        return _relative(root / value)
+
+    settings.source = path
+    settings.raw = table
+    settings.workdir = as_path("workdir") or _relative(root / "corpus/work")
+    settings.out = as_path("out") or _relative(root / "corpus/fr")
+    settings.glossary = as_path("glossary") or ((_relative(root / "glossary")) if (root / "glossary").is_dir() else None)
+    settings.memory = as_path("memory")
+    model = table.get("model", DEFAULT_MODEL)
+    if not isinstance(model, str) or not model:
+        raise ConfigError(f"{path}: model must be a hub id or a folder path.")
+    local = root / model
+    settings.model = str(_relative(local)) if (model.startswith(".") or local.exists()) else model
+    device = table.get("device", "auto")
+    if not isinstance(device, str):
+        raise ConfigError(f"{path}: device must be a string such as auto, cpu or cuda.")
+    settings.device = device
+    beam = table.get("beam_size", 4)
+    if not isinstance(beam, int) or isinstance(beam, bool) or not 1 <= beam <= 32:
+        raise ConfigError(f"{path}: beam_size must be an integer from 1 to 32.")
+    settings.beam_size = beam
+    return settings
+
+
+def read_section(path: Path, section: str, known: set[str] | frozenset[str]) -> dict:
+    """One ``[section]`` of translate.toml, checked: valid TOML, a table, only known keys."""
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file or remove it.") from None
+    table = data.get(section, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{section}] must be a table.")
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(f"{path}: unknown [{section}] setting(s) {', '.join(unknown)}. "
+                          f"Known: {', '.join(sorted(known))}.")
+    return table
+
+
+def _relative(path: Path) -> Path:
+    # Shorter paths in messages when the file sits under the working directory.
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path.resolve()

@@ -1,0 +1,1 @@
+"""The newsroom glossary: entries and matching, TBX, the CI check, entity suggestions, term marks in pair files."""

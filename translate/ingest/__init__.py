@@ -1,0 +1,1 @@
+"""Ingestion: an article file (HTML, Markdown, a text scrape) becomes an Article of blocks and sentences."""

@@ -1,0 +1,626 @@
+"""The MarianMT engine: model loading, device choice, length-sorted batching under a token budget.
+
+An :class:`MarianEngine` is created by the caller and passed down; nothing here is global.
+``torch`` and ``transformers`` are imported only when an engine is loaded, so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from translate.core.errors import ModelError, TranslateError
+from translate.mt.longsplit import split_to_fit
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-en-fr"
+
+# Flags a translation may carry; they reach the pair file as notes for the post-editor.
+FLAG_SPLIT = "split-long"  # the segment was over the model's input limit: translated in parts
+FLAG_CAPPED = "length-capped"  # generation hit the output bound (a degenerate or looping output)
+
+
+@dataclass
+class EngineSettings:
+    beam_size: int = 4
+    # Budget of padded source tokens per batch; beams multiply the work, so it is divided by
+    # the beam size when batches are built. None: a default for the device (GPUs take more).
+    max_batch_tokens: int | None = None
+    max_batch_size: int | None = None
+    # Output bound: at most ratio * source tokens + slack target tokens (French runs ~1.2x).
+    length_ratio: float = 2.0
+    length_slack: int = 10
+    max_input_tokens: int | None = None  # default: the model's own limit
+    # auto: bfloat16 on CUDA cards that have it (else float16), float16 on MPS, bfloat16 on CPUs
+    # with native bf16 arithmetic (AVX512-BF16/AMX: about 2x faster there), float32 elsewhere.
+    dtype: str = "auto"
+    # Fixed output lengths, for benchmarks (random weights never stop on their own).
+    min_new_tokens: int = 0
+    max_new_tokens: int | None = None
+    threads: int | None = None  # CPU threads; None: the library's default (one per core)
+
+
+# Batch defaults per device: a CPU is saturated by a few dozen sentences; a GPU wants hundreds.
+CPU_BATCH = (8192, 64)
+GPU_BATCH = (65536, 512)
+
+
+@dataclass
+class Translation:
+    text: str
+    flags: list[str] = field(default_factory=list)
+    target_tokens: int = 0  # tokens generated (before decoding), over all parts
+
+
+@dataclass
+class EngineStats:
+    load_seconds: float = 0.0
+    translate_seconds: float = 0.0
+    source_tokens: int = 0
+    target_tokens: int = 0
+    batches: int = 0
+    oom_retries: int = 0
+
+
+def pick_device(requested: str | None = None) -> str:
+    """``auto`` (or None) picks CUDA, then Apple MPS, then CPU; anything else is used as given."""
+    import torch
+
+    if requested and requested != "auto":
+        if requested.startswith("cuda") and not torch.cuda.is_available():
+            raise ModelError(f"--device {requested}: CUDA is not available on this machine. Use --device cpu or auto.")
+        if requested == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+            raise ModelError("--device mps: Apple MPS is not available on this machine. Use --device cpu or auto.")
+        if not (requested == "cpu" or requested == "mps" or requested.startswith("cuda")):
+            raise ModelError(f"--device {requested}: unknown device. Use auto, cpu, cuda, cuda:N or mps.")
+        return requested
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def _looks_like_path(name: str) -> bool:
+    # A hub id is "org/name" (or a bare name); anything with a path flavour is a folder.
+    return (
+        name.startswith((".", "/", "~"))
+        or os.sep in name.strip("/").replace("/", "", 1)
+        or (os.altsep is not None and os.altsep in name)
+        or Path(name).exists()
+    )
+
+
+def _hub_reachable(timeout: float = 5.0) -> tuple[bool, str]:
+    if os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0") or os.environ.get("TRANSFORMERS_OFFLINE", "") not in ("", "0"):
+        return False, "offline mode is set (HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE)"
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+    try:
+        request = urllib.request.Request(f"{endpoint}/api/models", method="HEAD")
+        urllib.request.urlopen(request, timeout=timeout).close()
+    except urllib.error.HTTPError:
+        return True, ""  # the server answered: reachable
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return False, f"{endpoint} cannot be reached ({reason})"
+    return True, ""
+
+
+class StopRequested(TranslateError):
+    """A stop (Ctrl-C) was asked for: raised between batches, so no batch is half done."""
+
+    exit_code = 130
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """True for the ways a backend says a batch did not fit in (GPU or host) memory."""
+    if isinstance(exc, MemoryError):
+        return True
+    name = type(exc).__name__
+    if name in ("OutOfMemoryError", "OutOfMemory"):
+        return True
+    return isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
+
+
+class BatchEngine:
+    """What every backend shares: splitting over-long inputs, de-duplication, length-sorted
+    batches under a token budget, results in input order, progress and stop hooks, and
+    out-of-memory recovery. A backend supplies :meth:`_generate` (token ids in, text out).
+
+    Hooks the batch runner sets: ``on_batch(n)`` after each batch with how many texts it did;
+    ``should_stop()`` before each batch (True raises :class:`StopRequested`).
+    """
+
+    backend_name = "base"
+    # Whether translate() accepts ``logits_processors`` (used by glossary locking); a backend
+    # without it says so here, and locking falls back to verification and repair.
+    supports_logits_processors = False
+
+    def __init__(self, tokenizer: Any, *, model_id: str, revision: str, device: str,
+                 settings: EngineSettings | None = None, is_test_model: bool = False,
+                 model_limit: int = 512, max_output_tokens: int = 511) -> None:
+        self.tokenizer = tokenizer
+        self.model_id = model_id
+        self.revision = revision
+        self.device = device
+        self.settings = settings or EngineSettings()
+        self.is_test_model = is_test_model
+        self.stats = EngineStats()
+        self.max_input_tokens = min(self.settings.max_input_tokens or model_limit, model_limit)
+        self.max_output_tokens = max_output_tokens
+        on_gpu = device.startswith("cuda")
+        default_tokens, default_rows = GPU_BATCH if on_gpu else CPU_BATCH
+        self.max_batch_tokens = self.settings.max_batch_tokens or default_tokens
+        self.max_batch_size = self.settings.max_batch_size or default_rows
+        self.on_batch: Callable[[int], None] | None = None
+        self.should_stop: Callable[[], bool] | None = None
+        self.special_ids = set(tokenizer.all_special_ids)
+        self._fast_tokens = all(hasattr(tokenizer, name) for name in ("_tokenize", "_convert_token_to_id", "eos_token_id"))
+        self._ids_cache: dict[str, list[int]] = {}
+
+    # ------------------------------------------------------------------ translating
+    def count_tokens(self, text: str) -> int:
+        return len(self._encode_ids(text))
+
+    def _encode_ids(self, text: str) -> list[int]:
+        """Token ids with end-of-sentence, as ``tokenizer(text)["input_ids"]`` gives them.
+
+        The tokenizer's ``__call__`` goes through generic machinery that costs more than the
+        SentencePiece encoding itself; for text without special-token markup we call the same
+        steps directly (a test checks both agree). Results are memoised per translate() call.
+        """
+        cache = self._ids_cache
+        ids = cache.get(text)
+        if ids is None:
+            tok = self.tokenizer
+            if self._fast_tokens and "<" not in text:
+                ids = [tok._convert_token_to_id(p) for p in tok._tokenize(text)] + [tok.eos_token_id]
+            else:
+                ids = tok(text, add_special_tokens=True)["input_ids"]
+            cache[text] = ids
+        return ids
+
+    def _decode_ids(self, ids: list[int]) -> str:
+        """Text of generated ids (special tokens dropped), as ``tokenizer.decode`` gives it."""
+        return self.tokenizer.decode(ids, skip_special_tokens=True)
+
+    def translate(self, texts: Sequence[str], *, logits_processors: Callable[[list[str], int], list] | None = None,
+                  ) -> list[Translation]:
+        """Translate ``texts``; results come back in input order, one per input.
+
+        Identical texts are translated once. A text over the model's input limit is split (see
+        :mod:`translate.mt.longsplit`), its parts translated and joined, and it is flagged.
+        ``logits_processors``, where the backend supports it, is called per batch with the
+        batch's source texts (row order) and the beam count, and returns extra logits
+        processors for that generate call.
+        """
+        if logits_processors is not None and not self.supports_logits_processors:
+            raise ModelError(f"the {self.backend_name} backend cannot apply logits processors; "
+                             "use the transformers backend for constrained decoding.")
+        started = time.perf_counter()
+        pieces: dict[str, list[int]] = {}
+        plans: list[tuple[list[str], list[str], list[str]]] = []  # (pieces, separators, flags)
+        limit = self.max_input_tokens
+        for text in texts:
+            flags: list[str] = []
+            if not text.strip():
+                plans.append(([], [], flags))
+                continue
+            spans = split_to_fit(text, lambda s: self.count_tokens(s) <= limit)
+            parts = [text[a:b] for a, b in spans]
+            seps = [(" " if text[spans[i][1]:spans[i + 1][0]] else "") for i in range(len(spans) - 1)]
+            if len(parts) > 1:
+                flags.append(FLAG_SPLIT)
+            plans.append((parts, seps, flags))
+            for part in parts:
+                pieces.setdefault(part, [])
+        try:
+            results = self._translate_unique(list(pieces), logits_processors)
+        finally:
+            self._ids_cache = {}  # memo for one call only: memory stays bounded over a long run
+        out = []
+        for parts, seps, flags in plans:
+            texts_out, part_flags, produced = [], list(flags), 0
+            for i, part in enumerate(parts):
+                translated, capped, n_tokens = results[part]
+                produced += n_tokens
+                texts_out.append(translated)
+                if i < len(seps):
+                    texts_out.append(seps[i])
+                if capped and FLAG_CAPPED not in part_flags:
+                    part_flags.append(FLAG_CAPPED)
+            out.append(Translation(text="".join(texts_out), flags=part_flags, target_tokens=produced))
+        self.stats.translate_seconds += time.perf_counter() - started
+        return out
+
+    def _translate_unique(self, texts: list[str], processors=None) -> dict[str, tuple[str, bool, int]]:
+        if not texts:
+            return {}
+        encoded = [self._encode(t) for t in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]), reverse=True)
+        results: dict[str, tuple[str, bool, int]] = {}
+        for batch in self._batches(order, encoded):
+            if self.should_stop is not None and self.should_stop():
+                raise StopRequested("stopped on request between batches")
+            outputs = self._generate_fitting([encoded[i] for i in batch], [texts[i] for i in batch], processors)
+            for i, output in zip(batch, outputs):
+                results[texts[i]] = output
+            if self.on_batch is not None:
+                self.on_batch(len(batch))
+        return results
+
+    def _batches(self, order: list[int], encoded: list[list[int]]) -> list[list[int]]:
+        budget = max(1, self.max_batch_tokens // max(1, self.settings.beam_size))
+        batches: list[list[int]] = []
+        current: list[int] = []
+        width = 0
+        for i in order:
+            n = len(encoded[i])
+            new_width = max(width, n)
+            if current and (new_width * (len(current) + 1) > budget or len(current) >= self.max_batch_size):
+                batches.append(current)
+                current, new_width = [], n
+            current.append(i)
+            width = new_width
+        if current:
+            batches.append(current)
+        return batches
+
+    def _generate_fitting(self, batch: list[list[int]], sources: list[str], processors=None) -> list[tuple[str, bool, int]]:
+        """:meth:`_generate`, halving the batch while it runs out of memory.
+
+        After a failure the smaller size becomes the ceiling for the rest of the run, so the
+        same wall is not hit batch after batch. A single sentence that does not fit is an error.
+        """
+        try:
+            return self._generate(batch, sources, processors)
+        except Exception as exc:  # noqa: BLE001 - only out-of-memory is handled, the rest re-raised
+            if not is_out_of_memory(exc):
+                raise
+        self._release_memory()
+        if len(batch) == 1:
+            raise ModelError(
+                f"out of memory translating one segment of {len(batch[0])} tokens even alone "
+                f"({sources[0][:60]!r}...). Free memory, use --device cpu, or a smaller --beam-size."
+            )
+        half = len(batch) // 2
+        self.max_batch_size = max(1, min(self.max_batch_size, half))
+        self.stats.oom_retries += 1
+        return (self._generate_fitting(batch[:half], sources[:half], processors)
+                + self._generate_fitting(batch[half:], sources[half:], processors))
+
+    def _encode(self, text: str) -> list:
+        """What :meth:`_generate` receives per text (token ids here; a backend may differ)."""
+        return self._encode_ids(text)
+
+    def _release_memory(self) -> None:
+        """Give cached memory back after an out-of-memory failure (a backend may do more)."""
+
+    def output_limit(self, source_tokens: int) -> int:
+        """Most target tokens allowed for a source of ``source_tokens`` tokens."""
+        if self.settings.max_new_tokens:
+            return max(1, min(self.settings.max_new_tokens, self.max_output_tokens - 1))
+        bound = math.ceil(self.settings.length_ratio * source_tokens + self.settings.length_slack)
+        return max(1, min(bound, self.max_output_tokens - 1))
+
+    def _generate(self, batch: list[list[int]], sources: list[str], processors=None) -> list[tuple[str, bool, int]]:
+        """Translate one batch of token ids: (text, capped, target tokens) per row."""
+        raise NotImplementedError
+
+    def _finish_row(self, tokens: list[int], limit: int) -> tuple[str, bool, int]:
+        tokens = [t for t in tokens if t not in self.special_ids]
+        capped = len(tokens) >= limit
+        return clean_output(self._decode_ids(tokens)), capped, len(tokens)
+
+    # ------------------------------------------------------------------ provenance
+    def stamp(self) -> dict[str, str]:
+        """What produced a translation: written into pair files so a result can be reproduced."""
+        import sentencepiece
+        import transformers
+
+        return {
+            "model": self.model_id,
+            "model-revision": self.revision,
+            "test-model": "yes" if self.is_test_model else "no",
+            "beam-size": str(self.settings.beam_size),
+            "transformers": transformers.__version__,
+            "sentencepiece": sentencepiece.__version__,
+        }
+
+
+class MarianEngine(BatchEngine):
+    """A loaded Marian model with its tokenizer, on one device, through transformers' generate."""
+
+    backend_name = "transformers"
+    supports_logits_processors = True
+
+    def __init__(self, model: Any, tokenizer: Any, *, model_id: str, revision: str, device: str,
+                 settings: EngineSettings | None = None, is_test_model: bool = False) -> None:
+        config = model.config
+        model_limit = min(
+            int(getattr(config, "max_position_embeddings", 512) or 512),
+            int(getattr(tokenizer, "model_max_length", 512) or 512),
+        )
+        super().__init__(tokenizer, model_id=model_id, revision=revision, device=device, settings=settings,
+                         is_test_model=is_test_model, model_limit=model_limit,
+                         max_output_tokens=int(getattr(config, "max_position_embeddings", 512) or 512) - 1)
+        self.model = model
+        self.dtype_name = str(getattr(model, "dtype", "float32")).replace("torch.", "")
+        self._bad_words = _fold_banned_tokens(model)
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, name_or_path: str = DEFAULT_MODEL, *, device: str | None = None,
+             settings: EngineSettings | None = None, revision: str | None = None) -> "MarianEngine":
+        """Load a Marian model by hub id or from a local folder, or raise :class:`ModelError`."""
+        started = time.perf_counter()
+        settings = settings or EngineSettings()
+        try:
+            import torch
+            from transformers import MarianMTModel, MarianTokenizer
+        except ImportError as exc:  # pragma: no cover - broken install
+            raise ModelError(f"the MT libraries are not installed ({exc}). Run: pip install -e .") from None
+        device = pick_device(device)
+        if settings.threads:
+            torch.set_num_threads(settings.threads)
+        _quiet_transformers()
+        dtype = _resolve_dtype(settings.dtype, device)
+        source, kwargs, model_id = resolve_model_source(name_or_path, revision)
+        try:
+            tokenizer = MarianTokenizer.from_pretrained(source, **kwargs)
+            model = MarianMTModel.from_pretrained(source, dtype=dtype, **kwargs)
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(
+                f"model {name_or_path!r} could not be loaded as a Marian model: {first}. "
+                "Check the hub id, or that --model points at a folder written by save_pretrained "
+                "(config.json, weights, source.spm, target.spm, vocab.json)."
+            ) from None
+        model.to(device)
+        model.eval()
+        is_test = bool(getattr(model.config, "translate_test_model", False))
+        rev = model_revision(name_or_path, source, model_id, model.config, revision)
+        engine = cls(model, tokenizer, model_id=model_id, revision=str(rev), device=device,
+                     settings=settings, is_test_model=is_test)
+        engine.stats.load_seconds = time.perf_counter() - started
+        return engine
+
+    def _release_memory(self) -> None:
+        import gc
+
+        import torch
+
+        gc.collect()
+        if self.device.startswith("cuda"):
+            torch.cuda.empty_cache()
+
+    def _generate(self, batch: list[list[int]], sources: list[str], processors=None) -> list[tuple[str, bool, int]]:
+        import torch
+        from transformers import LogitsProcessorList
+
+        pad = self.tokenizer.pad_token_id
+        width = max(len(ids) for ids in batch)
+        input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        attention = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, ids in enumerate(batch):
+            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            attention[row, : len(ids)] = 1
+        limits = [self.output_limit(len(ids)) for ids in batch]
+        beams = max(1, self.settings.beam_size)
+        eos = self.model.config.eos_token_id
+        chain = [_PerRowLengthLimit(limits, beams, eos, self.settings.min_new_tokens)]
+        if processors is not None:
+            chain.extend(processors(list(sources), beams))
+        kwargs = {"bad_words_ids": None} if self._bad_words is not None else {}
+        with torch.inference_mode():
+            generated = self.model.generate(
+                input_ids=input_ids.to(self.device),
+                attention_mask=attention.to(self.device),
+                num_beams=beams,
+                do_sample=False,
+                max_new_tokens=max(limits) + 1,
+                logits_processor=LogitsProcessorList(chain),
+                **kwargs,
+            )
+        generated = generated.cpu()
+        out = [self._finish_row(generated[row].tolist(), limit) for row, limit in enumerate(limits)]
+        self.stats.batches += 1
+        self.stats.source_tokens += sum(len(ids) for ids in batch)
+        self.stats.target_tokens += sum(n for _, _, n in out)
+        return out
+
+    def stamp(self) -> dict[str, str]:
+        import torch
+
+        stamp = super().stamp()
+        stamp["torch"] = torch.__version__.split("+")[0]
+        if self.dtype_name != "float32":
+            stamp["dtype"] = self.dtype_name  # float32 is left out: stamps from before stay equal
+        return stamp
+
+
+def resolve_model_source(name_or_path: str, revision: str | None = None) -> tuple[str, dict, str]:
+    """Where to load ``name_or_path`` from: (source, from_pretrained kwargs, model id)."""
+    if _looks_like_path(name_or_path):
+        folder = Path(name_or_path).expanduser()
+        _check_model_folder(folder)
+        return str(folder), {"local_files_only": True}, str(folder)
+    kwargs: dict = {"revision": revision} if revision else {}
+    if _in_hub_cache(name_or_path, kwargs):
+        kwargs["local_files_only"] = True  # cached: no network round trip, no retries
+    else:
+        reachable, why = _hub_reachable()
+        if not reachable:
+            raise ModelError(
+                f"model {name_or_path!r}: not in the local cache, and the hub is not reachable: {why}. "
+                "Either run once with internet access to download it (or `translate model download`), "
+                "or point --model at a local folder holding a Marian model."
+            )
+    return name_or_path, kwargs, name_or_path
+
+
+def model_revision(name_or_path: str, source: str, model_id: str, config: Any, revision: str | None) -> str:
+    if source == model_id and not _looks_like_path(name_or_path):
+        return str(getattr(config, "_commit_hash", None) or revision or "unknown")
+    return _folder_fingerprint(Path(source))
+
+
+def _fold_banned_tokens(model: Any):
+    """Move single-token ``bad_words_ids`` (Marian bans <pad>) into the output bias.
+
+    transformers applies them as a full-vocabulary mask at every step (a measurable share of
+    CPU time with 59k entries); a -inf bias on those columns bans the same tokens for free.
+    Returns the folded ids, or None when there was nothing to fold (or it cannot be folded).
+    """
+    import torch
+
+    config = getattr(model, "generation_config", None)
+    banned = getattr(config, "bad_words_ids", None) if config is not None else None
+    bias = getattr(model, "final_logits_bias", None)
+    if not banned or bias is None or any(len(seq) != 1 for seq in banned):
+        return None
+    ids = [seq[0] for seq in banned]
+    with torch.no_grad():
+        bias[..., ids] = float("-inf")
+    return ids
+
+
+# Characters XML 1.0 cannot carry (C0 controls but tab and newline, lone surrogates, U+FFFE/F),
+# plus the replacement character a model produces when it emits half a UTF-8 byte sequence.
+_UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff\ufffd]")
+
+
+def clean_output(text: str) -> str:
+    """Model output made safe for pair files: unusable characters dropped, spaces trimmed."""
+    return re.sub(r"[ \t]{2,}", " ", _UNUSABLE.sub("", text)).strip()
+
+
+class _PerRowLengthLimit:
+    """Forces end-of-sentence once a row has produced its own length limit of tokens, and
+    forbids it before ``min_tokens`` (fixed-length benchmarks).
+
+    ``max_new_tokens`` bounds a whole batch; this bounds each sentence by its own source length,
+    so one degenerate output cannot run to the batch's longest limit. Vectorised: it touches
+    one column per step except for rows that hit their limit.
+    """
+
+    def __init__(self, limits: list[int], beams: int, eos_id: int, min_tokens: int = 0) -> None:
+        self.limits = limits
+        self.beams = beams
+        self.eos_id = eos_id
+        self.min_tokens = min_tokens
+        self._start: int | None = None
+        self._limits = None
+
+    def __call__(self, input_ids, scores):  # noqa: ANN001 - torch tensors
+        import torch
+
+        if self._start is None:
+            self._start = input_ids.shape[1]  # the decoder start token
+            self._limits = torch.tensor(self.limits, device=scores.device).repeat_interleave(self.beams)
+        produced = input_ids.shape[1] - self._start
+        if produced < self.min_tokens:
+            scores[:, self.eos_id] = -float("inf")
+        done = self._limits[: scores.shape[0]] <= produced
+        if bool(done.any()):
+            eos_score = scores[done, self.eos_id]
+            eos_score = torch.where(torch.isfinite(eos_score), eos_score, torch.zeros_like(eos_score))
+            scores[done] = -float("inf")
+            scores[done, self.eos_id] = eos_score
+        return scores
+
+
+def _quiet_transformers() -> None:
+    # Progress bars and advisory warnings from loading would drown the CLI's own output.
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+
+
+def _resolve_dtype(name: str, device: str):
+    import torch
+
+    if name == "auto":
+        if device.startswith("cuda"):
+            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        if device == "mps":
+            return torch.float16
+        return torch.bfloat16 if cpu_has_native_bf16() else torch.float32
+    try:
+        return {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}[name]
+    except KeyError:
+        raise ModelError(f"--dtype {name}: use auto, float32, float16 or bfloat16.") from None
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU computes in bfloat16 natively (AVX512-BF16 or AMX).
+
+    Without it bf16 is emulated and slower than float32, so auto stays on float32 there.
+    ``TRANSLATE_CPU_BF16=0`` turns it off (for bit-for-bit float32 drafts).
+    """
+    if os.environ.get("TRANSLATE_CPU_BF16", "") == "0":
+        return False
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"avx512_bf16", "amx_bf16"})
+    except OSError:
+        pass
+    return False
+
+
+def _check_model_folder(folder: Path) -> None:
+    if not folder.exists():
+        raise ModelError(f"--model {folder}: no such folder. Give a hub id such as {DEFAULT_MODEL} or a folder holding a Marian model.")
+    if not folder.is_dir():
+        raise ModelError(f"--model {folder}: is a file, not a model folder. Point it at the folder written by save_pretrained.")
+    config = folder / "config.json"
+    if not config.is_file():
+        raise ModelError(f"--model {folder}: no config.json there, so it is not a saved model. Point it at a Marian model folder.")
+    try:
+        model_type = json.loads(config.read_text("utf-8")).get("model_type")
+    except (ValueError, OSError, AttributeError):
+        raise ModelError(f"--model {folder}: config.json is not valid JSON. Re-save or re-download the model.") from None
+    if model_type != "marian":
+        raise ModelError(f"--model {folder}: model_type is {model_type!r}, not 'marian'. This tool runs Marian (opus-mt) models.")
+    missing = [name for name in ("source.spm", "target.spm", "vocab.json") if not (folder / name).is_file()]
+    if missing:
+        raise ModelError(f"--model {folder}: the tokenizer files {', '.join(missing)} are missing. Save the tokenizer with the model.")
+
+
+def _in_hub_cache(name: str, kwargs: dict) -> bool:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        found = try_to_load_from_cache(name, "config.json", revision=kwargs.get("revision"))
+        return isinstance(found, str)
+    except Exception:  # noqa: BLE001 - any cache trouble means "not cached"
+        return False
+
+
+def _folder_fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(os.listdir(folder)):
+        path = folder / name
+        if not path.is_file():
+            continue
+        digest.update(name.encode())
+        if name.endswith((".json", ".spm")):
+            digest.update(path.read_bytes())
+        else:
+            digest.update(str(path.stat().st_size).encode())
+    return "sha256:" + digest.hexdigest()[:16]

@@ -1,0 +1,1 @@
+"""Publishing: the gate, the French page (HTML or Markdown), typography, the manifest."""

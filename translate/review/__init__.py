@@ -1,0 +1,1 @@
+"""Review for editors: diffs, edit rates, the report, approval."""

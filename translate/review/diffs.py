@@ -1,0 +1,263 @@
+"""Review for editors: word-level diffs of MT draft against post-edit, HTER, glossary checks, report.
+
+HTER is the TER of the MT draft (hypothesis) against the post-edited target (reference), as
+sacrebleu's ``TER`` computes it (case-sensitive: a capital changed by the post-editor is an edit).
+An article's HTER is sacrebleu's corpus TER over its post-edited segments: total edits over total
+post-edit words, so long sentences weigh more, as they cost more to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Sequence
+
+from translate.core.article import Article, Segment
+
+_TOKEN = re.compile(r"\S+")
+
+
+@dataclass
+class DiffOp:
+    kind: str  # "equal", "delete", "insert"
+    text: str
+
+
+@dataclass
+class TermCheck:
+    source_text: str
+    target: str  # the French form the glossary locks
+    entry_id: str
+    ok: bool  # the locked form appears in the current target
+
+
+@dataclass
+class SegmentReview:
+    segment: Segment
+    ops: list[DiffOp] = field(default_factory=list)
+    hter: float | None = None  # 0..1+ (TER can exceed 1); None: no MT draft, or no target
+    edits: float = 0.0
+    words: int = 0  # words of the post-edit (TER's reference length)
+    terms: list[TermCheck] = field(default_factory=list)
+
+    @property
+    def edited(self) -> bool:
+        return any(op.kind != "equal" for op in self.ops)
+
+    @property
+    def violations(self) -> list[TermCheck]:
+        return [t for t in self.terms if not t.ok]
+
+
+@dataclass
+class ArticleReview:
+    article: Article
+    segments: list[SegmentReview]
+    hter: float | None
+    signature: str
+    glossary: str  # where term checks came from: "pair file", "glossary", or "none"
+
+    @property
+    def edited(self) -> int:
+        return sum(1 for s in self.segments if s.edited)
+
+    @property
+    def measured(self) -> int:
+        return sum(1 for s in self.segments if s.hter is not None)
+
+    @property
+    def violations(self) -> int:
+        return sum(len(s.violations) for s in self.segments)
+
+
+def word_diff(before: str, after: str) -> list[DiffOp]:
+    """Word-level differences from ``before`` to ``after``; spacing is normalised to single spaces."""
+    a, b = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
+    ops: list[DiffOp] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append(DiffOp("equal", " ".join(a[i1:i2])))
+            continue
+        if tag in ("delete", "replace"):
+            ops.append(DiffOp("delete", " ".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            ops.append(DiffOp("insert", " ".join(b[j1:j2])))
+    return ops
+
+
+def _ter():
+    from sacrebleu.metrics import TER
+
+    return TER(case_sensitive=True)
+
+
+def ter_signature() -> str:
+    """sacrebleu's signature of the TER settings (the metric must have scored once to give one)."""
+    ter = _ter()
+    ter.sentence_score("a", ["a"])
+    return str(ter.get_signature())
+
+
+def hter(mt: str, post_edit: str) -> float:
+    """TER of the MT draft against the post-edit, as a fraction (0 = untouched)."""
+    if not post_edit.split():
+        return 1.0 if mt.split() else 0.0
+    return _ter().sentence_score(mt, [post_edit]).score / 100.0
+
+
+def corpus_hter(pairs: Sequence[tuple[str, str]]) -> float | None:
+    pairs = [(m, p) for m, p in pairs if p.split()]
+    if not pairs:
+        return None
+    return _ter().corpus_score([m for m, _ in pairs], [[p for _, p in pairs]]).score / 100.0
+
+
+def term_checks(seg: Segment) -> list[TermCheck]:
+    """Each locked term of ``seg``: does its French form appear in the current target?
+
+    The glossary module's rule when it is there (whole words, exact case, one occurrence per
+    hit); else a case-insensitive substring test.
+    """
+    target = seg.target or ""
+    try:
+        from translate.glossary.entries import missing_targets
+    except ImportError:
+        missing_targets = None
+    if missing_targets is not None:
+        missing = {id(hit) for hit in missing_targets(target, list(seg.terms))}
+        return [TermCheck(t.source_text, t.target, t.entry_id, id(t) not in missing) for t in seg.terms]
+    low = target.casefold()
+    return [TermCheck(t.source_text, t.target, t.entry_id, bool(t.target) and t.target.casefold() in low)
+            for t in seg.terms]
+
+
+def _glossary_terms(article: Article, glossary_path) -> str:
+    """Where the term hits come from: the pair file's term marks, else the glossary (when the
+    glossary module and a glossary are available), else none: the review degrades gracefully."""
+    if any(seg.terms for seg in article.segments):
+        return "pair file"
+    if glossary_path is None:
+        return "none"
+    try:
+        from translate.glossary.entries import load_glossary
+    except ImportError:
+        return "none"
+    from pathlib import Path
+
+    if not Path(glossary_path).exists():
+        return "none"
+    glossary = load_glossary(Path(glossary_path))
+    for seg in article.segments:
+        seg.terms = list(glossary.find(seg.source))
+    return "glossary"
+
+
+def review_article(article: Article, glossary_path=None) -> ArticleReview:
+    """Diffs, HTER and term checks for every segment of ``article``."""
+    source_of_terms = _glossary_terms(article, glossary_path)
+    reviews: list[SegmentReview] = []
+    pairs: list[tuple[str, str]] = []
+    for seg in article.segments:
+        review = SegmentReview(segment=seg, terms=term_checks(seg))
+        if seg.mt is not None and seg.target is not None:
+            review.ops = word_diff(seg.mt, seg.target)
+            review.hter = hter(seg.mt, seg.target)
+            review.words = len(seg.target.split())
+            review.edits = round(review.hter * review.words, 2)
+            pairs.append((seg.mt, seg.target))
+        elif seg.target is not None:
+            review.ops = [DiffOp("equal", " ".join(_TOKEN.findall(seg.target)))]
+        reviews.append(review)
+    return ArticleReview(article=article, segments=reviews, hter=corpus_hter(pairs),
+                         signature=ter_signature(), glossary=source_of_terms)
+
+
+# -- terminal ---------------------------------------------------------------------------------
+def format_diff(review: ArticleReview, *, color: bool, only_edited: bool = False) -> str:
+    """The diff for a terminal (colours) or a pipe (wdiff-style ``[-deleted-]{+inserted+}``)."""
+    import click
+
+    lines = [f"{review.article.slug}: {len(review.segments)} segments, {review.edited} edited, "
+             f"HTER {_pct(review.hter)} over {review.measured} post-edited MT drafts"]
+    for item in review.segments:
+        seg = item.segment
+        if only_edited and not item.edited:
+            continue
+        head = f"[{seg.id}] {seg.state}" + (f", {seg.origin}" if seg.origin else "") + \
+               (f", HTER {_pct(item.hter)}" if item.hter is not None else "")
+        lines.append("")
+        lines.append(click.style(head, bold=True) if color else head)
+        lines.append(f"  EN  {seg.source}")
+        if seg.target is None:
+            lines.append("  FR  (no translation yet)")
+            continue
+        parts = []
+        for op in item.ops:
+            if op.kind == "equal":
+                parts.append(op.text)
+            elif op.kind == "delete":
+                parts.append(click.style(op.text, fg="red", strikethrough=True) if color else f"[-{op.text}-]")
+            else:
+                parts.append(click.style(op.text, fg="green", underline=True) if color else f"{{+{op.text}+}}")
+        lines.append("  FR  " + " ".join(p for p in parts if p))
+        for term in item.violations:
+            msg = f"  !!  glossary: {term.source_text!r} must be {term.target!r}"
+            lines.append(click.style(msg, fg="yellow") if color else msg)
+    return "\n".join(lines)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+def render_report(review: ArticleReview) -> str:
+    """A self-contained HTML page (inline CSS, no scripts or external resources)."""
+    import jinja2
+    from importlib import resources
+
+    template_text = resources.files("translate.resources").joinpath("review_report.html.j2").read_text("utf-8")
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string(template_text)
+    rows = []
+    for item in review.segments:
+        rows.append({
+            "item": item,
+            "seg": item.segment,
+            "source_html": _marked_source(item.segment),
+            "hter": _pct(item.hter),
+            "hter_class": _hter_class(item.hter),
+        })
+    return template.render(
+        review=review,
+        rows=rows,
+        hter=_pct(review.hter),
+        generated=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+    )
+
+
+def _hter_class(value: float | None) -> str:
+    if value is None:
+        return "na"
+    if value == 0:
+        return "none"
+    return "low" if value < 0.3 else ("mid" if value < 0.6 else "high")
+
+
+def _marked_source(seg: Segment):
+    """The English source with glossary terms wrapped in <mark> (escaped everywhere else)."""
+    from markupsafe import Markup, escape
+
+    spans = sorted((t.start, t.end, t) for t in seg.terms if 0 <= t.start < t.end <= len(seg.source))
+    out, pos = [], 0
+    for start, end, term in spans:
+        if start < pos:
+            continue
+        out.append(escape(seg.source[pos:start]))
+        out.append(Markup('<mark class="term" title="{}">{}</mark>').format(f"glossary: {term.target}", seg.source[start:end]))
+        pos = end
+    out.append(escape(seg.source[pos:]))
+    return Markup("").join(out)
