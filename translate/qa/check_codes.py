@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .registry import register
+from translate.qa.registry import register
 
 register("codes", "codes", "error", "inline codes missing, added, unpaired or nested differently from the source")
 register("codes-order", "codes", "warning", "inline codes in another order than in the source")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ..article import ORIGIN_HUMAN
-from .registry import register
-from .text import fold, source_names
+from translate.core.article import ORIGIN_HUMAN
+from translate.qa.registry import register
+from translate.qa.text import fold, source_names
 
 register("inconsistent-translation", "consistency", "warning", "the same English sentence translated two ways")
 register("inconsistent-term", "consistency", "warning", "one English name given two French forms")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from .registry import register
+from translate.qa.registry import register
 
 register("length-ratio", "length", "warning", "the French is much longer or shorter than expected for the English")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from .numbers import Quantity, _fr_value, to_french
-from .registry import register
+from translate.qa.numbers import Quantity, _fr_value, to_french
+from translate.qa.registry import register
 
 register("number-missing", "numbers", "error", "a figure of the source is not in the French")
 register("number-added", "numbers", "error", "the French has a figure the source does not")

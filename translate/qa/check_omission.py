@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .numbers import EN_MONTHS
-from .registry import register
-from .text import fold, source_names
+from translate.qa.numbers import EN_MONTHS
+from translate.qa.registry import register
+from translate.qa.text import fold, source_names
 
 register("end-punctuation", "omission", "warning", "the French ends unlike the English (question, exclamation, cut short)")
 register("quotes-missing", "omission", "warning", "a quotation marked in one language only")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .registry import register
+from translate.qa.registry import register
 
 register("repetition", "repetition", "error", "a word or phrase repeated in a loop")
 register("runaway-length", "repetition", "error", "the French is far longer than a short source")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .registry import register
+from translate.qa.registry import register
 
 register("brackets", "typography", "error", "brackets or guillemets that do not pair up")
 register("typography", "typography", "info", "typography the publish step will rewrite (quotes, spaces, apostrophes)")
@@ -37,7 +37,7 @@ def _source_balance(text: str, opening: str, closing: str) -> int:
 
 
 def check(ctx) -> list:
-    from ..typography import NBSP, NNBSP, apply_typography
+    from translate.publish.typography import NBSP, NNBSP, apply_typography
 
     findings = []
     target = ctx.target

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .registry import register
-from .text import fold, mask_kept, words
+from translate.qa.registry import register
+from translate.qa.text import fold, mask_kept, words
 
 register("untranslated", "untranslated", "error", "the French is the English, or mostly the same")
 register("english-words", "untranslated", "warning", "English words left in the French")
@@ -52,7 +52,7 @@ def check(ctx) -> list:
             return [ctx.finding("untranslated", f"the French is mostly the English ({len(shared)} of {len(tgt_words)} "
                                 "words copied): translate it")]
     if len(tgt_words) >= LANGID_MIN_WORDS:
-        from ..language import identify
+        from translate.ingest.language import identify
 
         lang, prob = identify(" ".join(tgt_words))
         if lang == "en" and prob >= LANGID_CONFIDENCE:

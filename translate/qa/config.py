@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError
-from .model import SEVERITIES
+from translate.core.errors import ConfigError
+from translate.qa.model import SEVERITIES
 
 _KEYS = {"disable", "severity", "publish_gate"}
 
@@ -33,8 +33,8 @@ def qa_config(source: Path | None) -> QaConfig:
     """The [qa] settings of ``source`` (a translate.toml), checked against the registry."""
     if source is None:
         return QaConfig()
-    from ..config import read_section
-    from .registry import all_checks
+    from translate.core.config import read_section
+    from translate.qa.registry import all_checks
 
     table = read_section(Path(source), "qa", _KEYS)
     known = all_checks()

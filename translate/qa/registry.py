@@ -7,7 +7,7 @@ A family module registers its checks with :func:`register` and runs them in a fu
 
 from __future__ import annotations
 
-from .model import SEVERITIES, CheckInfo
+from translate.qa.model import SEVERITIES, CheckInfo
 
 CHECKS: dict[str, CheckInfo] = {}
 
@@ -30,7 +30,7 @@ def family_modules():
     """The family modules, imported (each registers its checks on import)."""
     import importlib
 
-    return [importlib.import_module(f"{__package__}.check_{name}") for name in FAMILIES]
+    return [importlib.import_module(f"translate.qa.check_{name}") for name in FAMILIES]
 
 
 def all_checks() -> dict[str, CheckInfo]:

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..article import ORIGIN_HUMAN, ORIGIN_MT, ORIGIN_TM_EXACT, ORIGIN_TM_FUZZY, STATE_ORDER, Segment
-from .model import Finding, SegmentQA
+from translate.core.article import ORIGIN_HUMAN, ORIGIN_MT, ORIGIN_TM_EXACT, ORIGIN_TM_FUZZY, STATE_ORDER, Segment
+from translate.qa.model import Finding, SegmentQA
 
 SEVERITY_WEIGHT = {"error": 40.0, "warning": 12.0, "info": 2.0}
 ORIGIN_WEIGHT = {ORIGIN_MT: 10.0, ORIGIN_TM_FUZZY: 6.0, ORIGIN_TM_EXACT: 3.0, ORIGIN_HUMAN: 0.0}

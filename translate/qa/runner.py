@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Sequence
 
-from ..article import Article, QaIssue, Segment, text_hash
-from .config import QaConfig
-from .model import SEVERITY_RANK, Finding, SegmentQA
-from .registry import CHECKS, family_modules
+from translate.core.article import Article, QaIssue, Segment, text_hash
+from translate.qa.config import QaConfig
+from translate.qa.model import SEVERITY_RANK, Finding, SegmentQA
+from translate.qa.registry import CHECKS, family_modules
 
 
 @dataclass
@@ -33,13 +33,13 @@ class SegmentContext:
 
     @cached_property
     def source_quantities(self):
-        from .numbers import english_quantities
+        from translate.qa.numbers import english_quantities
 
         return english_quantities(self.source)
 
     @cached_property
     def target_quantities(self):
-        from .numbers import french_quantities
+        from translate.qa.numbers import french_quantities
 
         return french_quantities(self.target)
 
@@ -67,7 +67,7 @@ class QaReport:
         return [f for f in self.findings if f.blocking]
 
     def riskiest(self) -> list[SegmentQA]:
-        from .risk import rank
+        from translate.qa.risk import rank
 
         return rank(self.segments)
 
@@ -85,7 +85,7 @@ def french_of(seg: Segment) -> str | None:
 
 def run_qa(articles: Sequence[Article], config: QaConfig | None = None, *, glossary: Any = None) -> QaReport:
     """Every enabled check over every segment of ``articles`` (consistency across all of them)."""
-    from .risk import score
+    from translate.qa.risk import score
 
     config = config or QaConfig()
     modules = family_modules()
