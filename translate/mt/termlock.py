@@ -45,6 +45,7 @@ class LockedTranslation:
     terms: list[TermHit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     target_tokens: int = 0
+    logprob: float | None = None  # the model's confidence in the draft kept (translate/mt/confidence.py)
 
 
 @dataclass
@@ -307,7 +308,8 @@ def translate_locked(engine: Any, texts: Sequence[str], glossary: Glossary | Non
     texts = list(texts)
     hits = [glossary.find(t) if glossary is not None and len(glossary) else [] for t in texts]
     first = engine.translate(texts) if texts else []
-    results = [LockedTranslation(text=tr.text, flags=list(tr.flags), target_tokens=tr.target_tokens) for tr in first]
+    results = [LockedTranslation(text=tr.text, flags=list(tr.flags), target_tokens=tr.target_tokens,
+                                 logprob=getattr(tr, "logprob", None)) for tr in first]
     stats.segments += len(texts)
     todo: list[int] = []
     for i, seg_hits in enumerate(hits):
@@ -360,7 +362,8 @@ def translate_locked(engine: Any, texts: Sequence[str], glossary: Glossary | Non
                 notes.append(f"Locked term(s) {fixed} were missing from the machine draft and were inserted "
                              "by repair; rewrite the sentence around them.")
                 stats.segment_paths["repaired"] += 1
-            results[i] = LockedTranslation(text, flags, terms, notes, target_tokens=tr.target_tokens)
+            results[i] = LockedTranslation(text, flags, terms, notes, target_tokens=tr.target_tokens,
+                                           logprob=getattr(tr, "logprob", None))
 
     for i, seg_hits in enumerate(hits):
         for hit in results[i].terms:

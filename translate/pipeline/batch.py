@@ -112,6 +112,7 @@ def run_batch(
     workdir: Path,
     *,
     glossary=None,
+    qa=None,
     memory: Path | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_failure: Callable[[Path, str], None] | None = None,
@@ -175,7 +176,7 @@ def run_batch(
         nonlocal chunk, chunk_size
         if chunk:
             run_articles(chunk, engine, workdir, glossary_hash=gloss, on_article=on_article, memory=memory,
-                         glossary=glossary)
+                         glossary=glossary, qa=qa)
         chunk, chunk_size = [], 0
 
     try:

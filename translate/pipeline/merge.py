@@ -36,6 +36,9 @@ def carry_over(seg: Segment, prev: Segment) -> None:
     seg.target_codes = list(prev.target_codes)  # the markup placed in the target (translate/core/inline.py)
     seg.candidates = list(prev.candidates)
     seg.approved_by, seg.approved_at = prev.approved_by, prev.approved_at
+    # QA: the reviewer's waivers stay with the text they were given for (each pins its target's
+    # hash, so a waiver never covers a later text); the model's confidence stays with its draft.
+    seg.waivers, seg.qa, seg.mt_logprob = list(prev.waivers), list(prev.qa), prev.mt_logprob
 
 
 def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool) -> int:

@@ -37,7 +37,7 @@ def check_all(contexts) -> list:
             if fold(ctx.target) != main:
                 where = f"{example.article}/{example.segment.id}"
                 findings.append(ctx.finding("inconsistent-translation", f"the same English is translated differently in "
-                                            f"{where}: {example.target[:80]!r}"))
+                                            f"{where}: “{example.target[:80]}”"))
     names: dict[str, list] = defaultdict(list)
     for ctx in contexts:
         if ctx.segment.origin != ORIGIN_HUMAN:
@@ -52,6 +52,6 @@ def check_all(contexts) -> list:
         if kept and changed and len(kept) >= len(changed):
             for ctx in changed:
                 other = kept[0]
-                findings.append(ctx.finding("inconsistent-term", f"{name!r} is kept as written in "
+                findings.append(ctx.finding("inconsistent-term", f"“{name}” is kept as written in "
                                             f"{other.article}/{other.segment.id} but not here: use one form"))
     return findings

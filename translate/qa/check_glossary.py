@@ -17,5 +17,5 @@ def check(ctx) -> list:
     except ImportError:  # a checkout without the glossary stage
         return []
     hits = ctx.glossary.find(ctx.source) if ctx.glossary is not None else list(ctx.segment.terms)
-    return [ctx.finding("glossary", f"{hit.source_text!r} must be translated as {hit.target!r}, which the French lacks")
+    return [ctx.finding("glossary", f"“{hit.source_text}” must be translated as “{hit.target}”, which the French lacks")
             for hit in missing_targets(ctx.target, list(hits))]

@@ -55,7 +55,7 @@ def check(ctx) -> list:
         if q.english_form:
             fix = to_french(q)
             check_id = {"date": "date-format", "time": "time-format"}.get(q.kind, "number-format")
-            findings.append(ctx.finding(check_id, f"{q.text!r} is the English form: write {fix!r}"))
+            findings.append(ctx.finding(check_id, f"“{q.text}” is the English form: write “{fix}”"))
     # Figures read as French decimals that match the source only when read the English way.
     tgt_keys = [q for q in tgt if not q.soft]
     for q in tgt_keys:
@@ -63,8 +63,8 @@ def check(ctx) -> list:
         if reading and need[reading] > have[reading] and have[q.key] > need[q.key]:
             have[q.key] -= 1
             have[reading] += 1
-            findings.append(ctx.finding("number-format", f"{q.text!r} reads as a decimal in French: write "
-                                        f"{to_french(Quantity(reading, 'number', '', 0, 0))!r} for {reading}"))
+            findings.append(ctx.finding("number-format", f"“{q.text}” reads as a decimal in French: write "
+                                        f"“{to_french(Quantity(reading, 'number', '', 0, 0))}” for {reading}"))
     missing = []
     for key, count in need.items():
         short = count - have[key] - soft_tgt[key]
@@ -82,13 +82,13 @@ def check(ctx) -> list:
     shown_t = {q.key: q.text for q in tgt}
     while missing and added:
         a, b = missing.pop(0), added.pop(0)
-        findings.append(ctx.finding("number-changed", f"{shown.get(a, a)!r} became {shown_t.get(b, b)!r}: "
-                                    f"the French must say {_french(a, src)!r}"))
+        findings.append(ctx.finding("number-changed", f"“{shown.get(a, a)}” became “{shown_t.get(b, b)}”: "
+                                    f"the French must say “{_french(a, src)}”"))
     for key in missing:
-        findings.append(ctx.finding("number-missing", f"{shown.get(key, key)!r} is missing from the French "
-                                    f"(write {_french(key, src)!r})"))
+        findings.append(ctx.finding("number-missing", f"“{shown.get(key, key)}” is missing from the French "
+                                    f"(write “{_french(key, src)}”)"))
     for key in added:
-        findings.append(ctx.finding("number-added", f"{shown_t.get(key, key)!r} is in the French but not in the "
+        findings.append(ctx.finding("number-added", f"“{shown_t.get(key, key)}” is in the French but not in the "
                                     "source: remove it or check the source"))
     return findings
 

@@ -81,8 +81,8 @@ def check(ctx) -> list:
     findings = []
     src_end, tgt_end = _end(ctx.source), _end(ctx.target)
     if src_end in "?!" and src_end and tgt_end != src_end and not (src_end == "!" and tgt_end == "."):
-        findings.append(ctx.finding("end-punctuation", f"the English ends with {src_end!r}, the French with "
-                                    f"{tgt_end or 'nothing'!r}: check the sentence kept its force"))
+        findings.append(ctx.finding("end-punctuation", f"the English ends with “{src_end}”, the French with "
+                                    f"“{tgt_end or 'nothing'}”: check the sentence kept its force"))
     elif tgt_end in "?" and tgt_end and src_end != "?":
         findings.append(ctx.finding("end-punctuation", "the French is a question, the English is not: check the meaning"))
     elif src_end in ".…" and src_end and not tgt_end in ".…!?:;" and len(ctx.source) > 40:

@@ -51,7 +51,7 @@ def check(ctx) -> list:
     src = _tokens(ctx.source)
     looped = loops(tgt)
     if looped and not loops(src):
-        findings.append(ctx.finding("repetition", f"{looped[0]!r} repeats in a loop: rewrite the sentence from the source"))
+        findings.append(ctx.finding("repetition", f"“{looped[0]}” repeats in a loop: rewrite the sentence from the source"))
     else:
         src_words = [t for t in src if t.isalnum()]
         for n in (4, 3, 2):
@@ -60,7 +60,7 @@ def check(ctx) -> list:
             worst = [(g, c) for g, c in counts.items() if c >= 3 and c > max(1, max(src_counts.values(), default=0))]
             if worst:
                 gram, count = max(worst, key=lambda x: x[1])
-                findings.append(ctx.finding("repetition", f"{' '.join(gram)!r} occurs {count} times: the draft loops; "
+                findings.append(ctx.finding("repetition", f"“{' '.join(gram)}” occurs {count} times: the draft loops; "
                                             "rewrite it from the source"))
                 break
     if len(ctx.source.strip()) < 60 and len(ctx.target) > 3 * max(len(ctx.source), 10):
