@@ -137,6 +137,7 @@ class ImportReport:
     states: Counter = field(default_factory=Counter)
     memory_entries: int = 0
     warning: str | None = None
+    qa_errors: int = 0  # unwaived QA errors after the import (translate/qa/)
 
 
 def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
@@ -218,10 +219,11 @@ def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = Non
 
 
 def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, by: str | None = None,
-                     memory: Path | None = None) -> ImportReport:
+                     memory: Path | None = None, qa=None) -> ImportReport:
     """Take back a file edited in a CAT tool into the article's pair file; all or nothing."""
     from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
     from translate.formats.xliff import read_pair_file, write_pair_file
+    from translate.qa import annotate_article
 
     path, workdir = Path(path), Path(workdir)
     incoming = read_incoming(path)
@@ -244,6 +246,8 @@ def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, b
         try:
             report = ImportReport(slug=slug, pair_file=pair, version=incoming.version, units=len(incoming.units))
             report.changed_targets, report.changed_states = apply_incoming(incoming, current, by=by)
+            # Automatic QA of every post-edit (translate/qa/): findings into the pair file as notes.
+            report.qa_errors = len(annotate_article(current, config=qa).errors)
             write_pair_file(pair, current, stamp)
             report.warning = sync_memory(current, tm)
             report.memory_entries = sum(1 for s in current.segments if s.state in ("reviewed", "final"))

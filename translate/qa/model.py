@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from translate.core.errors import InputError
+
 # Ordered: a finding at or above ``error`` holds a publication back.
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -66,3 +68,10 @@ class SegmentQA:
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.blocking]
+
+
+class QaUsageError(InputError):
+    """``translate qa`` was given something to check that does not exist: exit 2, not 1, so CI
+    tells "errors remain" from "nothing was checked"."""
+
+    exit_code = 2

@@ -7,7 +7,8 @@
 * the origin of the French: machine draft 10, fuzzy memory match 6, exact memory match 3,
   human 0 (a reviewed or final segment counts half of this);
 * the engine's flags: length-capped 20, term-repaired 15, term-forced 8, split-long 5,
-  codes-placed 5 (only while the machine draft is the French);
+  codes-placed 5 (only while the machine draft is the French; a flag that its own check
+  reported, such as length-capped, counts once, as that finding);
 * the model's confidence, for a machine draft: its length-normalised log-probability ``lp``
   (translate.engine records generate's sequence score) adds ``min(20, 25 * max(0, -lp - 0.4))``:
   nothing at -0.4 per token or better (a confident draft), 20 at -1.2 or worse;
@@ -60,8 +61,9 @@ def score(seg: Segment, findings: Sequence[Finding]) -> tuple[float, str]:
     if weight:
         parts.append((f"{origin} origin", weight))
     if is_draft:
+        reported = {f.check for f in findings if not f.waived}
         for flag in seg.flags:
-            if flag in FLAG_WEIGHT:
+            if flag in FLAG_WEIGHT and flag not in reported:  # a flag its own check reported counts once
                 parts.append((flag, FLAG_WEIGHT[flag]))
         points = confidence_points(seg.mt_logprob)
         if points:
