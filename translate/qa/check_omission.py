@@ -73,6 +73,21 @@ def _present(name: str, target_words: list[str], target_folded: str) -> bool:
     return False
 
 
+def _names(source: str) -> list[str]:
+    """The source's names as the check compares them: a leading "The" and a possessive dropped;
+    acronyms of three letters or fewer left out (time zones, states and currencies: EET, D.C.,
+    NZ$ are expanded or dropped in good French)."""
+    out = []
+    for name in source_names(source):
+        name = re.sub(r"^(?:The|A|An)\s+", "", name)
+        name = re.sub(r"['’]s$", "", name)
+        letters = re.sub(r"[^A-Za-z]", "", name)
+        if " " not in name and name.replace(".", "").isupper() and len(letters) <= 3:
+            continue
+        out.append(name)
+    return out
+
+
 def _term_spans(ctx) -> list[str]:
     return [t.source_text for t in ctx.segment.terms]
 
@@ -100,7 +115,7 @@ def check(ctx) -> list:
     target_folded = fold(ctx.target)
     target_words = target_folded.split()
     missing = []
-    for name in dict.fromkeys(source_names(ctx.source)):
+    for name in dict.fromkeys(_names(ctx.source)):
         significant = [p for p in name.split() if fold(p) not in _SKIP and fold(p) not in _CONNECTORS]
         if not significant or (terms and name in terms):
             continue
