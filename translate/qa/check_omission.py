@@ -74,13 +74,10 @@ def _present(name: str, target_words: list[str], target_folded: str) -> bool:
 
 
 def _names(source: str) -> list[str]:
-    """The source's names as the check compares them: a leading "The" and a possessive dropped;
-    acronyms of three letters or fewer left out (time zones, states and currencies: EET, D.C.,
-    NZ$ are expanded or dropped in good French)."""
+    """The source's names as the check compares them. Acronyms of three letters or fewer are left
+    out: time zones, states and currencies (EET, D.C., NZ$) are expanded or dropped in good French."""
     out = []
     for name in source_names(source):
-        name = re.sub(r"^(?:The|A|An)\s+", "", name)
-        name = re.sub(r"['’]s$", "", name)
         letters = re.sub(r"[^A-Za-z]", "", name)
         if " " not in name and name.replace(".", "").isupper() and len(letters) <= 3:
             continue

@@ -58,7 +58,7 @@ def check(ctx) -> list:
         if lang == "en" and prob >= LANGID_CONFIDENCE:
             return [ctx.finding("untranslated", f"the French reads as English (language identifier, {prob:.2f}): translate it")]
     left = [w for w in tgt_words if w in english]
-    if len(left) >= 2 or (left and len(tgt_words) <= 4):
+    if left:
         shown = ", ".join(dict.fromkeys(left))
         findings.append(ctx.finding("english-words", f"English word(s) left in the French: {shown}"))
     return findings

@@ -30,7 +30,10 @@ def source_names(source: str) -> list[str]:
         at_start = m.start() == 0 or source[:m.start()].rstrip()[-1:] in ".!?:\"“«‘("
         if at_start and " " not in run:
             continue
-        out.append(run)
+        run = re.sub(r"^(?:The|A|An)\s+", "", run)  # "The Tullamarine Freeway": the name is what follows
+        run = re.sub(r"['’]s$", "", run)  # a possessive belongs to the name
+        if run:
+            out.append(run)
     return out
 
 
