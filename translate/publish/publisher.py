@@ -84,6 +84,7 @@ class PublishResult:
     segments: int
     glossary: str  # what the glossary check said
     warnings: list[str] = field(default_factory=list)
+    qa: str = "not checked"  # what the QA gate said (translate/qa/gate.py)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,7 +160,8 @@ def _listing(items: Sequence[str], limit: int = 40) -> list[str]:
     return shown
 
 
-def check_gate(article: Article, *, draft: bool, glossary_problems: Sequence[str] = (), where: str = "") -> None:
+def check_gate(article: Article, *, draft: bool, glossary_problems: Sequence[str] = (), where: str = "",
+               qa_problems: Sequence[str] = ()) -> None:
     """Raise :class:`PublishRefused` listing what holds the article back; return when it may go."""
     total = len(article.segments)
     missing = missing_targets(article)
@@ -175,10 +177,15 @@ def check_gate(article: Article, *, draft: bool, glossary_problems: Sequence[str
         if glossary_problems:
             lines.append(f"  the glossary check found {len(glossary_problems)} problem(s):")
             lines += _listing(list(glossary_problems))
+        if qa_problems:
+            lines.append(f"  the QA found {len(qa_problems)} unwaived error(s) in final segments:")
+            lines += _listing(list(qa_problems))
     if not lines:
         return
     if missing:
         advice = "Translate the missing segments (translate run, or in a CAT tool) and review them."
+    elif qa_problems and not not_final(article) and not glossary_problems:
+        advice = "Fix the segments (then approve them again), or waive a finding a reviewer accepts."
     else:
         advice = (f"Review and approve them (translate review approve {article.slug}), or publish an "
                   "unreviewed machine translation with --draft.")
@@ -444,6 +451,7 @@ def render_page(context: dict[str, Any], fmt: str, env) -> bytes:
 
 def publish_pair_file(pair_file: Path, config: PublishConfig, *,
                       glossary_check: GlossaryCheck | None = None, glossary_label: str = "",
+                      qa_check: Callable[[Article], Sequence[str]] | None = None, qa_label: str = "",
                       now: Callable[[], datetime] | None = None) -> PublishResult:
     """Publish the French article of ``pair_file`` under ``config.out``; see the module docstring."""
     from filelock import FileLock, Timeout
@@ -484,7 +492,13 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
         problems = list(glossary_check(article, pair_file))
         if problems:
             glossary_note = f"{len(problems)} problem(s)"
-    check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file))
+    qa_problems: list[str] = []
+    qa_note = qa_label or ("not checked" if qa_check is None else "passed")
+    if qa_check is not None and not config.draft:  # the gate refuses a final segment with an unwaived error
+        qa_problems = list(qa_check(article))
+        if qa_problems:
+            qa_note = f"{len(qa_problems)} error(s)"
+    check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file), qa_problems=qa_problems)
 
     out_dir = Path(config.out)
     if out_dir.exists() and not out_dir.is_dir():
@@ -534,7 +548,7 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
                          "The previous published version is untouched.") from None
     return PublishResult(slug=slug, path=out_file, index=index_path, status=status, changed=changed,
                          published=published, pair_sha256=sha, segments=len(article.segments),
-                         glossary=glossary_note, warnings=warnings)
+                         glossary=glossary_note, warnings=warnings, qa=qa_note)
 
 
 def _publish_write(path: Path, data: bytes) -> None:

@@ -83,3 +83,30 @@ def approve(ctx: click.Context, article: str, segment_ids: str | None, by: str |
                    + (" ..." if len(outcome.not_reviewed) > 10 else ""), err=True)
     if outcome.warning:
         click.echo(f"Warning: {outcome.warning}", err=True)
+
+
+@command.command("waive")
+@click.argument("article")
+@click.option("--segment", "segment_id", required=True, metavar="ID", help="The segment (ids: translate qa, review diff).")
+@click.option("--check", "check_id", required=True, metavar="CHECK", help="The QA check whose finding is accepted.")
+@click.option("--by", default=None, metavar="NAME", help="Who waives it [your login].")
+@click.option("--reason", default="", help="Why the finding is acceptable (shown in the report and the pair file).")
+@click.option("--remove", is_flag=True, help="Withdraw the waiver instead.")
+@workdir_option
+@click.pass_context
+def waive(ctx: click.Context, article: str, segment_id: str, check_id: str, by: str | None, reason: str, remove: bool,
+          workdir: Path | None) -> None:
+    """Accept one QA check's finding on one segment of ARTICLE (recorded in the pair file).
+
+    The waiver covers the segment's current French only: once the text changes, the check
+    applies again. A waived error no longer holds publication back.
+    """
+    from translate.formats.exchange import current_user
+    from translate.qa.workspace import waive as record
+
+    settings = settings_from(ctx)
+    who = by or current_user()
+    record(article, workdir or settings.workdir, segment=segment_id, check=check_id, by=who, reason=reason,
+           remove=remove)
+    verb = "withdrawn" if remove else f"recorded for {who}"
+    click.echo(f"{article}: waiver of {check_id} on {segment_id} {verb}")
