@@ -29,37 +29,41 @@ def _load(ctx: click.Context, article: str, workdir: Path | None):
 @click.argument("article")
 @click.option("--edited", is_flag=True, help="Only segments whose target differs from the MT draft.")
 @click.option("--color/--no-color", default=None, help="Colours [when the output is a terminal].")
+@click.option("--riskiest", is_flag=True, help="The riskiest segments first (QA risk score), not in article order.")
 @workdir_option
 @click.pass_context
-def diff(ctx: click.Context, article: str, edited: bool, color: bool | None, workdir: Path | None) -> None:
+def diff(ctx: click.Context, article: str, edited: bool, color: bool | None, riskiest: bool, workdir: Path | None) -> None:
     """Word-level differences between each MT draft and the current target of ARTICLE.
 
     Coloured in a terminal; piped, deletions read [-like this-] and insertions {+like this+}.
     """
+    from translate.qa.config import qa_config
     from translate.review.diffs import format_diff, review_article
 
     settings, _, art, _ = _load(ctx, article, workdir)
-    review = review_article(art, settings.glossary)
+    review = review_article(art, settings.glossary, qa_config=qa_config(settings.source))
     use_color = sys.stdout.isatty() if color is None else color
-    click.echo(format_diff(review, color=use_color, only_edited=edited), color=use_color)
+    click.echo(format_diff(review, color=use_color, only_edited=edited, riskiest=riskiest), color=use_color)
 
 
 @command.command("report")
 @click.argument("article")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file.")
+@click.option("--riskiest", is_flag=True, help="The riskiest segments first (QA risk score), not in article order.")
 @workdir_option
 @click.pass_context
-def report(ctx: click.Context, article: str, output: Path, workdir: Path | None) -> None:
+def report(ctx: click.Context, article: str, output: Path, riskiest: bool, workdir: Path | None) -> None:
     """A self-contained HTML page for editors: side by side, edits highlighted, HTER, glossary."""
     from translate.core.fsio import atomic_write_text
+    from translate.qa.config import qa_config
     from translate.review.diffs import render_report, review_article
 
     settings, ref, art, _ = _load(ctx, article, workdir)
-    review = review_article(art, settings.glossary)
-    atomic_write_text(output, render_report(review))
+    review = review_article(art, settings.glossary, qa_config=qa_config(settings.source))
+    atomic_write_text(output, render_report(review, riskiest=riskiest))
     hter = "n/a" if review.hter is None else f"{review.hter * 100:.1f}%"
     click.echo(f"{ref.slug}: {len(review.segments)} segments, {review.edited} edited, HTER {hter}, "
-               f"{review.violations} glossary violations -> {output}")
+               f"{review.violations} glossary violations, {review.qa_errors} QA errors -> {output}")
 
 
 @command.command("approve")
