@@ -73,6 +73,21 @@ def _present(name: str, target_words: list[str], target_folded: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    from importlib import resources
+
+    text = resources.files("translate.resources").joinpath("qa_generic_words.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def _generic(name: str) -> bool:
+    """A name made only of words French translates (the Government, World War II, New Year's Eve)."""
+    parts = [fold(p) for p in re.split(r"[\s'’-]+", name) if p]
+    parts = [p for p in parts if p and p not in _CONNECTORS and p != "s" and not re.fullmatch(r"[ivxlc]+", p)]
+    return bool(parts) and all(p in generic_words() or p in _SKIP for p in parts)
+
+
 def _names(source: str) -> list[str]:
     """The source's names as the check compares them. Acronyms of three letters or fewer are left
     out: time zones, states and currencies (EET, D.C., NZ$) are expanded or dropped in good French."""
@@ -80,6 +95,12 @@ def _names(source: str) -> list[str]:
     for name in source_names(source):
         letters = re.sub(r"[^A-Za-z]", "", name)
         if " " not in name and name.replace(".", "").isupper() and len(letters) <= 3:
+            continue
+        words = name.split()
+        while len(words) > 1 and fold(words[0]) in _SKIP:  # "On New Year's Eve": the sentence's first word
+            words = words[1:]
+        name = " ".join(words)
+        if _generic(name):
             continue
         out.append(name)
     return out

@@ -30,6 +30,27 @@ def english_only_words() -> frozenset[str]:
     return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
+COPIED_RUN = 3  # lower-case English words in a row, copied into the French
+
+
+def _copied_run(source: str, target: str, kept: list[str]) -> str:
+    """The first run of ``COPIED_RUN`` or more lower-case words of the source found as they are in
+    the French (names, which are capitalised, and locked forms do not count)."""
+    import re
+
+    src = [w for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", source)]
+    masked = mask_kept(target, source, kept)
+    tgt_text = " " + " ".join(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", masked)) + " "
+    for i in range(len(src) - COPIED_RUN + 1):
+        run = src[i:i + COPIED_RUN]
+        if all(w.islower() for w in run) and any(len(w) > 2 for w in run) and f" {' '.join(run)} " in tgt_text:
+            j = i + COPIED_RUN
+            while j < len(src) and src[j].islower() and f" {' '.join(src[i:j + 1])} " in tgt_text:
+                j += 1
+            return " ".join(src[i:j])
+    return ""
+
+
 def _locked(ctx) -> list[str]:
     return [t.target for t in ctx.segment.terms if t.target]
 
@@ -57,6 +78,10 @@ def check(ctx) -> list:
         lang, prob = identify(" ".join(tgt_words))
         if lang == "en" and prob >= LANGID_CONFIDENCE:
             return [ctx.finding("untranslated", f"the French reads as English (language identifier, {prob:.2f}): translate it")]
+    copied = _copied_run(source, target, kept)
+    if copied:
+        findings.append(ctx.finding("english-words", f"“{copied}” is copied from the English: translate it"))
+        return findings
     left = [w for w in tgt_words if w in english]
     if left:
         shown = ", ".join(dict.fromkeys(left))
