@@ -17,7 +17,7 @@ from translate.qa.registry import register
 register("number-missing", "numbers", "error", "a figure of the source is not in the French")
 register("number-added", "numbers", "error", "the French has a figure the source does not")
 register("number-changed", "numbers", "error", "a figure of the source has another value in the French")
-register("number-format", "numbers", "warning", "a figure written the English way (4.3, 4,300,000, 53%, 22nd)")
+register("number-format", "numbers", "warning", "a figure written the English way (4.3, 4,300,000, 22nd)")
 register("date-format", "numbers", "warning", "a date written the English way (June 16)")
 register("time-format", "numbers", "warning", "a time written the English way (10:30, 10:30 a.m.)")
 
@@ -53,7 +53,7 @@ def check(ctx) -> list:
         if q.soft:
             continue
         if q.english_form:
-            fix = to_french(q)
+            fix = _french_fix(q)
             check_id = {"date": "date-format", "time": "time-format"}.get(q.kind, "number-format")
             findings.append(ctx.finding(check_id, f"“{q.text}” is the English form: write “{fix}”"))
     # Figures read as French decimals that match the source only when read the English way.
@@ -91,6 +91,23 @@ def check(ctx) -> list:
         findings.append(ctx.finding("number-added", f"“{shown_t.get(key, key)}” is in the French but not in the "
                                     "source: remove it or check the source"))
     return findings
+
+
+def _french_fix(q: Quantity) -> str:
+    """The French form of a figure left in English form, keeping the words around it
+    ("2.3 millions de dollars" → "2,3 millions de dollars")."""
+    import re
+
+    from translate.qa.numbers import format_french_number
+
+    if q.kind in ("number", "percent", "year"):
+        m = re.match(r"\d[\d,.]*", q.text)
+        if m:
+            plain = m.group(0).rstrip(".,")
+            value = Decimal(plain.replace(",", "")) if "." in plain or plain.count(",") != 1 or len(plain.rsplit(",", 1)[1]) == 3 \
+                else Decimal(plain.replace(",", "."))
+            return format_french_number(value) + q.text[len(plain):]
+    return to_french(q)
 
 
 def _french(key: str, quantities: list[Quantity]) -> str:
