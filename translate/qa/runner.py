@@ -24,7 +24,7 @@ class SegmentContext:
     article: str
     segment: Segment
     target: str
-    glossary: Any = None  # a translate glossary (find / missing_targets), or None
+    glossary: Any = None  # a translate glossary (translate.glossary.entries.Glossary), or None
     position: int = 0
 
     @property

@@ -32,7 +32,9 @@ USAGE_ERROR = 2
 def command(ctx: click.Context, articles: tuple[str, ...], workdir: Path | None, fmt: str, min_severity: str,
             order: str, show_all: bool, top: int | None, glossary: Path | None, write: bool,
             output: Path | None) -> None:
-    """Check ARTICLE... (slugs, English files or pair files), or every pair file of the workspace.
+    """Automatic QA of drafts and post-edits, the riskiest segments first.
+
+    Checks ARTICLE... (slugs, English files or pair files), or every pair file of the workspace:
 
     Numbers and amounts in French form, inline codes, untranslated text and English words,
     repetition loops, length ratio, omissions, quotes and brackets, glossary terms, consistency.
