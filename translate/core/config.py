@@ -7,6 +7,15 @@ model = "Helsinki-NLP/opus-mt-en-fr"   # hub id or local folder
 glossary = "glossary"          # a TSV file or a folder of them
 device = "auto"                # auto, cpu, cuda, cuda:N, mps
 beam_size = 4
+
+[batch]
+engine = "local"               # local, or ray: MT on a Ray cluster (docs/cluster.md)
+
+[ray]                          # used with engine = "ray"
+address = "auto"               # auto, ray://HOST:10001, or leave out for a Ray on this machine
+workers = 8                    # engine actors; default: as many as the resources allow
+gpus_per_worker = 1            # default: 1 on a cluster with GPUs, else 0
+cpus_per_worker = 1
 ```
 Relative paths are relative to the folder holding ``translate.toml``.
 """
@@ -114,3 +123,50 @@ def _relative(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path.resolve()
+
+
+BATCH_ENGINES = ("local", "ray")
+_BATCH_KEYS = frozenset({"engine"})
+_RAY_KEYS = frozenset({"address", "workers", "gpus_per_worker", "cpus_per_worker"})
+
+
+@dataclass
+class RayOptions:
+    """Where and how wide a Ray batch runs (``[ray]`` of translate.toml, or the batch options)."""
+
+    address: str | None = None  # None: a Ray on this machine; "auto": the running cluster; ray://...
+    workers: int | None = None  # None: as many as the cluster's resources allow
+    gpus_per_worker: float | None = None  # None: 1 where the cluster has GPUs, else 0
+    cpus_per_worker: float | None = None  # None: 1
+
+
+def load_batch_engine(path: Path | None) -> str:
+    """``[batch] engine`` of translate.toml: local (the default) or ray."""
+    if path is None:
+        return "local"
+    engine = read_section(path, "batch", _BATCH_KEYS).get("engine", "local")
+    if engine not in BATCH_ENGINES:
+        raise ConfigError(f"{path}: [batch] engine must be one of {', '.join(BATCH_ENGINES)}, not {engine!r}.")
+    return engine
+
+
+def load_ray_options(path: Path | None) -> RayOptions:
+    """``[ray]`` of translate.toml, checked."""
+    options = RayOptions()
+    if path is None:
+        return options
+    table = read_section(path, "ray", _RAY_KEYS)
+    address = table.get("address")
+    if address is not None and (not isinstance(address, str) or not address):
+        raise ConfigError(f"{path}: [ray] address must be \"auto\" or ray://HOST:PORT.")
+    options.address = address
+    workers = table.get("workers")
+    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
+        raise ConfigError(f"{path}: [ray] workers must be a whole number of at least 1.")
+    options.workers = workers
+    for key in ("gpus_per_worker", "cpus_per_worker"):
+        value = table.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+            raise ConfigError(f"{path}: [ray] {key} must be a number of at least 0 (fractions share a device).")
+        setattr(options, key, value)
+    return options

@@ -38,3 +38,7 @@ class LockError(TranslateError):
 
 class MemoryStoreError(TranslateError):
     """The translation memory database is locked, corrupt or cannot be written."""
+
+
+class ClusterError(TranslateError):
+    """A Ray batch cannot start or go on: Ray missing, the cluster unreachable, workers lost."""

@@ -235,10 +235,13 @@ class _ConstraintHook:
 
     def __init__(self, engine: Any, forms: Sequence[str]) -> None:
         self.engine = engine
+        # The whole constraint, as plain data: an engine that runs batches elsewhere (a Ray
+        # worker, translate/pipeline/ray_batch.py) rebuilds the hook there from these forms.
         self.forms = sorted(set(forms), key=len, reverse=True)
         self._ids: dict[str, list[int]] | None = None  # built on first use, by the engine's own tokenizer
         self._glue = None
         self.processors: list[tuple[list[str], ForceTerms]] = []
+        self._forced_elsewhere: set[str] = set()
 
     def _prepare(self) -> None:
         import torch
@@ -251,8 +254,12 @@ class _ConstraintHook:
         # Decoded as the final draft will be, so "done" here means done in the pair file.
         self._decode = lambda ids: clean_output(tokenizer.decode([i for i in ids if i not in special],
                                                                  skip_special_tokens=True))
-        pieces = tokenizer.convert_ids_to_tokens(list(range(self.engine.model.config.vocab_size)))
-        self._glue = torch.tensor([_glues(p) for p in pieces])
+        glue = getattr(self.engine, "_term_glue_mask", None)
+        if glue is None:  # the same for every hook of an engine: built once (a worker makes one hook per batch)
+            pieces = tokenizer.convert_ids_to_tokens(list(range(self.engine.model.config.vocab_size)))
+            glue = torch.tensor([_glues(p) for p in pieces])
+            self.engine._term_glue_mask = glue
+        self._glue = glue
 
     def __call__(self, texts: list[str], beams: int):
         if self._ids is None:
@@ -268,7 +275,11 @@ class _ConstraintHook:
 
     def forced_texts(self) -> set[str]:
         """Texts (or pieces of long texts) whose decoding the processor had to steer."""
-        return {texts[row] for texts, proc in self.processors for row in proc.intervened}
+        return {texts[row] for texts, proc in self.processors for row in proc.intervened} | self._forced_elsewhere
+
+    def add_forced(self, texts: Sequence[str]) -> None:
+        """Record texts steered by this hook's copy in another process (a Ray worker)."""
+        self._forced_elsewhere.update(texts)
 
 
 # ---------------------------------------------------------------------------- repair
