@@ -35,7 +35,7 @@ ARTICLES = {
 }
 # Small batches, so one chunk makes many of them and both workers take a share (the same
 # settings for the local reference: the batches are part of what makes the drafts).
-SETTINGS = dict(beam_size=1, max_batch_size=3)
+SETTINGS = dict(beam_size=1, max_batch_size=3, threads=1)
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +60,16 @@ def glossary():
 def local_run(test_model_dir, corpus, glossary, tmp_path_factory):
     """The local batch's pair files, with the same engine settings and glossary locking, and
     the segments its progress counted."""
-    engine = MarianEngine.load(str(test_model_dir), device="cpu", settings=EngineSettings(**SETTINGS))
-    workdir = tmp_path_factory.mktemp("ray-reference")
-    seen: list[int] = []
-    summary = run_batch([corpus], engine, workdir, glossary=glossary, on_progress=lambda p: seen.append(p.segments))
+    import torch
+
+    threads = torch.get_num_threads()  # one thread, as each worker has: the setting is process-wide
+    try:
+        engine = MarianEngine.load(str(test_model_dir), device="cpu", settings=EngineSettings(**SETTINGS))
+        workdir = tmp_path_factory.mktemp("ray-reference")
+        seen: list[int] = []
+        summary = run_batch([corpus], engine, workdir, glossary=glossary, on_progress=lambda p: seen.append(p.segments))
+    finally:
+        torch.set_num_threads(threads)
     assert summary.exit_code == 0 and summary.done == 4
     return read_all(workdir), max(seen)
 

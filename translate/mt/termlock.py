@@ -99,9 +99,16 @@ def _fix_before(before: str, form: str) -> str:
     return before
 
 
+def longest_first(forms: Sequence[str]) -> list[str]:
+    """Unique forms, longest first, ties in text order: the same order in every process (a set's
+    order changes with the string hash seed, and the order decides which locked form is forced
+    first, so drafts from two processes, or a Ray worker and a local run, would differ)."""
+    return sorted(set(forms), key=lambda form: (-len(form), form))
+
+
 def fix_grammar(text: str, forms: Sequence[str]) -> str:
     """Elision, contraction and doubled articles right before each locked form; the forms untouched."""
-    for form in sorted(set(forms), key=len, reverse=True):
+    for form in longest_first(forms):
         pos = find_form(text, form)
         while pos != -1:
             before = _fix_before(text[:pos], form)
@@ -123,7 +130,7 @@ def _count_forms(text: str, forms: Sequence[str]) -> list[str]:
     """Occurrences of ``forms`` in ``text``, longest first, each span used once."""
     taken = [False] * len(text)
     found: list[str] = []
-    for form in sorted(set(forms), key=len, reverse=True):
+    for form in longest_first(forms):
         pos = find_form(text, form)
         while pos != -1:
             if not any(taken[pos:pos + len(form)]):
@@ -237,7 +244,7 @@ class _ConstraintHook:
         self.engine = engine
         # The whole constraint, as plain data: an engine that runs batches elsewhere (a Ray
         # worker, translate/pipeline/ray_batch.py) rebuilds the hook there from these forms.
-        self.forms = sorted(set(forms), key=len, reverse=True)
+        self.forms = longest_first(forms)
         self._ids: dict[str, list[int]] | None = None  # built on first use, by the engine's own tokenizer
         self._glue = None
         self.processors: list[tuple[list[str], ForceTerms]] = []
