@@ -124,8 +124,9 @@ class PoolSize:
 
 
 def size_pool(options: RayOptions, resources: dict[str, float]) -> tuple[PoolSize, str | None]:
-    """How many workers of what size, from the options and the cluster's resources; and a
-    warning when they ask for more than the cluster has now (an autoscaler may add nodes)."""
+    """How many workers of what size, from the options and the cluster's free resources; and a
+    warning when they ask for more than is free now (workers wait for resources, or for an
+    autoscaler to add nodes)."""
     gpus, cpus = float(resources.get("GPU", 0)), float(resources.get("CPU", 0))
     gpw = options.gpus_per_worker if options.gpus_per_worker is not None else (1.0 if gpus >= 1 else 0.0)
     cpw = options.cpus_per_worker if options.cpus_per_worker is not None else 1.0
@@ -138,13 +139,13 @@ def size_pool(options: RayOptions, resources: dict[str, float]) -> tuple[PoolSiz
     workers = max(1, workers)
     short = []
     if workers * gpw > gpus + 1e-9:
-        short.append(f"{workers * gpw:g} GPUs ({gpus:g} in the cluster)")
+        short.append(f"{workers * gpw:g} GPUs ({gpus:g} free)")
     if workers * cpw > cpus + 1e-9:
-        short.append(f"{workers * cpw:g} CPUs ({cpus:g} in the cluster)")
+        short.append(f"{workers * cpw:g} CPUs ({cpus:g} free)")
     warning = None
     if short:
-        warning = (f"{workers} workers need {' and '.join(short)}: the missing ones start only if the "
-                   "cluster grows (an autoscaler); otherwise lower --workers or the per-worker resources.")
+        warning = (f"{workers} workers need {' and '.join(short)}: the others wait until resources free up or "
+                   "the cluster grows (an autoscaler); otherwise lower --workers or the per-worker resources.")
     return PoolSize(workers, float(gpw), float(cpw)), warning
 
 
@@ -206,7 +207,7 @@ class RayEngine:
                                    "(`ray start --head`, `ray up`, KubeRay) or check --address.") from None
             started_ray = True
         try:
-            size, warning = size_pool(options, ray.cluster_resources())
+            size, warning = size_pool(options, ray.available_resources())
             if warning and on_message:
                 on_message(f"Warning: {warning}")
             # A model folder is sent as an absolute path (the same path on every node: a shared
