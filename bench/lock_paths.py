@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from translate.mt.engine import EngineSettings, MarianEngine  # noqa: E402
-from translate.glossary.entries import load_glossary, missing_targets  # noqa: E402
+from translate.glossary.entries import load_glossary, missing_forms  # noqa: E402
 from translate.ingest.reader import ingest_file  # noqa: E402
 from translate.mt.termlock import METHODS, LockStats, translate_locked  # noqa: E402
 
@@ -57,7 +57,7 @@ def main() -> None:
         out = translate_locked(engine, texts, glossary, stats)
         locked_s += time.perf_counter() - started
         hits = [glossary.find(t) for t in texts]
-        ok = sum(len(h) - len(missing_targets(tr.text, h)) for h, tr in zip(hits, out))
+        ok = sum(len(h) - len(missing_forms(tr.text, h)) for h, tr in zip(hits, out))
         n = sum(len(h) for h in hits)
         correct, terms = correct + ok, terms + n
         total.add(stats)

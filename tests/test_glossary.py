@@ -15,7 +15,7 @@ from translate.glossary.entries import (
     entries_to_tsv,
     load_glossary,
     merge_entries,
-    missing_targets,
+    missing_forms,
     parse_tsv,
 )
 
@@ -195,11 +195,11 @@ def test_unicode_terms_and_text():
 def test_missing_targets_counts_each_hit_and_nested_forms():
     m = matcher("Vladimir Putin\tVladimir Poutine\tperson", "Putin\tPoutine\tperson")
     hits = m.find("Vladimir Putin met Putin's aides.")
-    assert missing_targets("Vladimir Poutine a vu les aides de Poutine.", hits) == []
-    assert [h.source_text for h in missing_targets("Vladimir Poutine a vu ses aides.", hits)] == ["Putin's"]
-    assert [h.source_text for h in missing_targets("Poutine", hits)] == ["Vladimir Putin"]
-    assert missing_targets("Vladimir Poutines", hits[:1]) == hits[:1]  # whole words only
-    assert missing_targets("d'Ukraine", matcher("Ukraine\tUkraine\tplace").find("Ukraine")) == []
+    assert missing_forms("Vladimir Poutine a vu les aides de Poutine.", hits) == []
+    assert [h.source_text for h in missing_forms("Vladimir Poutine a vu ses aides.", hits)] == ["Putin's"]
+    assert [h.source_text for h in missing_forms("Poutine", hits)] == ["Vladimir Putin"]
+    assert missing_forms("Vladimir Poutines", hits[:1]) == hits[:1]  # whole words only
+    assert missing_forms("d'Ukraine", matcher("Ukraine\tUkraine\tplace").find("Ukraine")) == []
 
 
 def test_matcher_on_a_large_glossary_stays_exact():

@@ -217,13 +217,13 @@ def test_another_sites_scrape_loses_its_furniture_too():
 
 
 def test_boilerplate_rules_are_data_a_newsroom_extends(tmp_path):
-    from translate.ingest.boilerplate import load_rules, parse_rules
+    from translate.ingest.boilerplate import load_boilerplate_rules, parse_rules
     from translate.ingest.from_text import parse_text
 
     extra = tmp_path / "ours.tsv"
     extra.write_text("drop\tour promo\tSupport our journalism.*\n", "utf-8")
     text = "Summit Ends With A Deal In Geneva\n\nThe talks lasted about three hours on Wednesday afternoon.\n\nSupport our journalism today\n"
-    parsed = parse_text(text, "t", load_rules(extra=[extra]))
+    parsed = parse_text(text, "t", load_boilerplate_rules(extra=[extra]))
     assert [d.reason for d in parsed.dropped] == ["our promo"]
     with pytest.raises(InputError, match="line 1: unknown action"):
         parse_rules("keep\tx\ty\n")

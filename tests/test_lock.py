@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from translate.mt.engine import EngineSettings, MarianEngine, Translation
-from translate.glossary.entries import load_glossary, missing_targets, parse_tsv, merge_entries, Glossary
+from translate.glossary.entries import load_glossary, missing_forms, parse_tsv, merge_entries, Glossary
 from translate.mt.termlock import FLAG_FORCED, FLAG_REPAIRED, LockStats, fix_grammar, substitute, translate_locked
 
 DATA = Path(__file__).resolve().parent / "data" / "glossary-corpus"
@@ -78,7 +78,7 @@ def test_repair_replaces_an_english_leftover_or_inserts_and_flags():
     g = glossary_of("Geneva\tGenève\tplace", "Ukraine\tUkraine\tplace", "Moscow\tMoscou\tplace")
     engine = ScriptedEngine(lambda t: "Ils ont parlé de Geneva et de la guerre de")
     [out] = translate_locked(engine, ["They spoke of Geneva and of the war in Ukraine and Moscow."], g)
-    assert missing_targets(out.text, g.find("x Geneva Ukraine Moscow")) == []
+    assert missing_forms(out.text, g.find("x Geneva Ukraine Moscow")) == []
     assert "Geneva" not in out.text and "Genève" in out.text
     assert "d'Ukraine" in out.text  # elision applies to inserted forms too
     assert FLAG_REPAIRED in out.flags and "repair" in out.notes[0]
@@ -99,7 +99,7 @@ def test_constrained_decoding_forces_terms_through_real_generate(engine):
     stats = LockStats()
     out = translate_locked(engine, texts, g, stats)
     for text, tr in zip(texts, out):
-        assert missing_targets(tr.text, g.find(text)) == [], tr.text
+        assert missing_forms(tr.text, g.find(text)) == [], tr.text
         assert all(h.method in ("natural", "placeholder", "forced", "repaired") for h in tr.terms)
         if any(h.method == "forced" for h in tr.terms):
             assert FLAG_FORCED in tr.flags and tr.notes
@@ -115,7 +115,7 @@ def test_constrained_decoding_under_beam_search(engine):
     texts = ["Vladimir Putin returned to Moscow.", "The war in Ukraine goes on, Moscow says."]
     out = translate_locked(beam, texts, g)
     for text, tr in zip(texts, out):
-        assert missing_targets(tr.text, g.find(text)) == [], tr.text
+        assert missing_forms(tr.text, g.find(text)) == [], tr.text
 
 
 def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):
@@ -141,7 +141,7 @@ def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):
         assert stamp["glossary-sha256"] == glossary.sha256
         for seg in article.segments:
             hits = glossary.find(seg.source)
-            assert missing_targets(seg.mt, hits) == [], (seg.source, seg.mt)
+            assert missing_forms(seg.mt, hits) == [], (seg.source, seg.mt)
             assert [(h.entry_id, h.start, h.end, h.target) for h in seg.terms] == [
                 (h.entry_id, h.start, h.end, h.target) for h in hits]
             methods = {h.method for h in seg.terms}

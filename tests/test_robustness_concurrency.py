@@ -2,7 +2,7 @@
 
 A run is held in the middle of its MT step (a small fake engine that waits on an event: it tests
 the locking around the model, not the model) while a second run, a `pair import` and a
-`review approve` try the same articles. Each of those must refuse with a LockError that names
+`review approve` try the same articles. Each of those must refuse with a ArticleBusy that names
 the lock, change nothing, and succeed once the first run is done; the first run's results and
 every post-edit accepted are all in the final files: no lost update. The subprocess version,
 with the real test model and kill -9, is scripts/kill_loop.py.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from translate.core.errors import LockError
+from translate.core.errors import ArticleBusy
 
 ARTICLES = {
     "alpha": "The summit opened in Geneva. Both leaders spoke briefly.\n\nTalks lasted four hours.\n",
@@ -119,9 +119,9 @@ def test_pair_import_and_approve_during_a_run_refuse_then_succeed(corpus, tmp_pa
     thread, box = _run_in_thread(corpus, held, work)
     assert held.entered.wait(60)
     before = pair.read_bytes()
-    with pytest.raises(LockError, match="lock"):
+    with pytest.raises(ArticleBusy, match="lock"):
         import_pair_file(incoming, work)
-    with pytest.raises(LockError, match="lock"):
+    with pytest.raises(ArticleBusy, match="lock"):
         approve_article("alpha", work, by="editor")
     assert pair.read_bytes() == before
     held.release.set()

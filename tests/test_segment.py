@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from translate.ingest.segment import load_rules, sentence_spans, split_sentences
+from translate.ingest.segment import load_segment_rules, sentence_spans, split_sentences
 
 DATA = Path(__file__).parent / "data"
 CASES = [
@@ -80,6 +80,6 @@ def test_a_newsroom_extends_the_abbreviations(tmp_path):
     extra = tmp_path / "newsroom.txt"
     extra.write_text("[title]\nAssoc\n", "utf-8")
     default = split_sentences(text)
-    extended = split_sentences(text, load_rules(extra=[extra]))
+    extended = split_sentences(text, load_segment_rules(extra=[extra]))
     assert extended == ["The Hon. Member spoke.", "Talks went on at the Assoc. Meeting."]
     assert default != extended

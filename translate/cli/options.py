@@ -10,6 +10,9 @@ from pathlib import Path
 import click
 
 from translate.core.config import Settings, load_settings
+from translate.mt.backends import load_backend
+from translate.mt.engine import EngineSettings
+from translate.glossary.entries import load_glossary
 
 
 def settings_from(ctx: click.Context) -> Settings:
@@ -45,8 +48,6 @@ def backend_option(func):
 
 def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str,
                 backend: str = "transformers"):
-    from translate.mt.backends import load_backend
-    from translate.mt.engine import EngineSettings
 
     engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype)
     return load_backend(backend, model or settings.model, device=device or settings.device, settings=engine_settings)
@@ -60,7 +61,6 @@ def glossary_option(func):
 def load_run_glossary(settings: Settings, glossary: Path | None):
     """(path, glossary) for a run that locks terms; (None, None) without one. Called before the
     model loads, so a broken glossary fails fast and nothing is written; its warnings are printed."""
-    from translate.glossary.entries import load_glossary
 
     path = glossary or settings.glossary
     terms = load_glossary(path) if path is not None else None

@@ -32,7 +32,7 @@ class ConfigError(TranslateError):
     """translate.toml is malformed or names an unknown setting."""
 
 
-class LockError(TranslateError):
+class ArticleBusy(TranslateError):
     """Another process is working on the same article."""
 
 

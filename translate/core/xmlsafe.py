@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from translate.core.errors import InputError
+from translate.core.fsio import read_input_bytes
 
 MAX_XML_BYTES = 64 * 1024 * 1024
 
@@ -59,7 +60,6 @@ def _refuse_entities(root, origin: str) -> None:
 
 
 def read_xml_file(path: Path, what: str = "XML file"):
-    from translate.core.fsio import read_input_bytes
 
     data = read_input_bytes(path, what=what, max_bytes=MAX_XML_BYTES)
     return parse_xml(data, str(Path(path)))

@@ -21,7 +21,17 @@ from translate.core.article import ORIGIN_HUMAN, STATE_ORDER, Article, Segment
 from translate.core.errors import PairFileError, TranslateError
 from translate.core.inline import place_codes
 from translate.pipeline.article_lock import article_lock
+from translate.formats.tmx import primary_language
 from translate.formats.xliff12 import XLIFF12, UnitIn, article_to_xliff12, read_units12, validate_xliff12
+from translate.formats.schemas import validate_xliff21
+from translate.formats.xliff import xliff_to_article
+from translate.core.xmlsafe import read_xml_file
+from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
+from translate.formats.xliff import read_pair_file, write_pair_file
+from translate.pipeline.memory import Entry
+from translate.formats.tmx import validate_tmx, write_tmx
+from translate.formats.xliff import article_to_xliff
+from translate.core.xmlsafe import parse_xml
 
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"
 FORMATS = ("xliff21", "xliff12", "tmx")
@@ -58,10 +68,6 @@ def set_state(seg: Segment, state: str, *, by: str | None = None, when: str | No
     return before != (seg.state, seg.approved_by, seg.approved_at)
 
 
-def _primary(lang: str | None) -> str:
-    return (lang or "").split("-")[0].split("_")[0].lower()
-
-
 def _named(ids: list[str]) -> str:
     shown = ", ".join(ids[:_SHOW])
     return shown + (f" (and {len(ids) - _SHOW} more)" if len(ids) > _SHOW else "")
@@ -79,9 +85,6 @@ def read_incoming(path: Path) -> Incoming:
     """Parse and validate a file from a CAT tool; every problem is a :class:`PairFileError`."""
     from lxml import etree
 
-    from translate.formats.schemas import validate_xliff21
-    from translate.formats.xliff import xliff_to_article
-    from translate.core.xmlsafe import read_xml_file
 
     try:
         root = read_xml_file(path, "pair file")
@@ -119,7 +122,7 @@ def read_incoming(path: Path) -> Incoming:
             unit.line = lines.get(unit.id)
         for seg_el in root.iter(f"{{{XLIFF2}}}target"):
             lang = seg_el.get("{http://www.w3.org/XML/1998/namespace}lang")
-            if lang and _primary(lang) != "fr":
+            if lang and primary_language(lang) != "fr":
                 raise PairFileError(f"{path}: line {seg_el.sourceline}: a target is in {lang!r}, not French.")
         return Incoming("2.1", slug, root.get("trgLang"), units)
     slug, target_lang, units = read_units12(root, str(path))
@@ -143,10 +146,10 @@ def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
     """Everything that makes a returned file unusable, all at once; raises :class:`PairFileError`."""
     if not incoming.target_lang:
         raise PairFileError(f"{origin}: no target language declared; expected French (fr).")
-    if _primary(incoming.target_lang) != "fr":
+    if primary_language(incoming.target_lang) != "fr":
         raise PairFileError(f"{origin}: the target language is {incoming.target_lang!r}, not French (fr). "
                             "This file belongs to another language pair.")
-    wrong_lang = [u.id for u in incoming.units if u.target_lang and _primary(u.target_lang) != "fr"]
+    wrong_lang = [u.id for u in incoming.units if u.target_lang and primary_language(u.target_lang) != "fr"]
     if wrong_lang:
         raise PairFileError(f"{origin}: targets in another language than French in unit(s) {_named(wrong_lang)}.")
     counts = Counter(u.id for u in incoming.units)
@@ -220,8 +223,6 @@ def apply_incoming(incoming: Incoming, current: Article, *, by: str | None = Non
 def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, by: str | None = None,
                      memory: Path | None = None) -> ImportReport:
     """Take back a file edited in a CAT tool into the article's pair file; all or nothing."""
-    from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
-    from translate.formats.xliff import read_pair_file, write_pair_file
 
     path, workdir = Path(path), Path(workdir)
     incoming = read_incoming(path)
@@ -255,11 +256,6 @@ def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, b
 
 def export_article(article: Article, stamp: dict[str, str], fmt: str) -> bytes:
     """The article in ``fmt`` (xliff21, xliff12 or tmx), checked against its schema before it leaves."""
-    from translate.pipeline.memory import Entry
-    from translate.formats.schemas import validate_xliff21
-    from translate.formats.tmx import validate_tmx, write_tmx
-    from translate.formats.xliff import article_to_xliff
-    from translate.core.xmlsafe import parse_xml
 
     if fmt == "xliff21":
         data = article_to_xliff(article, stamp)

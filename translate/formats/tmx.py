@@ -16,6 +16,8 @@ from typing import Iterable
 from translate import __version__
 from translate.core.errors import InputError
 from translate.pipeline.memory import Entry
+from translate.formats.schemas import schema_dir
+from translate.core.xmlsafe import read_xml_file
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
@@ -27,7 +29,6 @@ _CODE_ELEMENTS = {"bpt", "ept", "it", "ph", "ut"}
 def tmx_dtd():
     from lxml import etree
 
-    from translate.formats.schemas import schema_dir
 
     return etree.DTD(str(schema_dir() / "tmx-1.4" / "tmx14.dtd"))
 
@@ -98,7 +99,8 @@ def _seg_text(seg) -> str:
     return "".join(parts)
 
 
-def _primary(lang: str | None) -> str:
+def primary_language(lang: str | None) -> str:
+    """The primary subtag of a language tag, lower case: "fr-FR", "fr_CA", "FR" -> "fr"."""
     return (lang or "").split("-")[0].split("_")[0].lower()
 
 
@@ -114,7 +116,7 @@ def read_tmx(root, origin: str, *, source_lang: str = "en", target_lang: str = "
         raise InputError(f"{origin}: not valid TMX 1.4: {shown}")
     header = root.find("header")
     srclang = header.get("srclang", "") if header is not None else ""
-    if srclang != "*all*" and _primary(srclang) != source_lang:
+    if srclang != "*all*" and primary_language(srclang) != source_lang:
         raise InputError(f"{origin}: the memory's source language is {srclang!r}, not {source_lang!r}.")
     entries: list[Entry] = []
     missing: list[str] = []
@@ -123,15 +125,15 @@ def read_tmx(root, origin: str, *, source_lang: str = "en", target_lang: str = "
         for tuv in tu.findall("tuv"):
             lang = tuv.get(XML_LANG) or tuv.get("lang")
             seg = tuv.find("seg")
-            if seg is not None and _primary(lang) not in texts:
-                texts[_primary(lang)] = (lang or "", _seg_text(seg))
+            if seg is not None and primary_language(lang) not in texts:
+                texts[primary_language(lang)] = (lang or "", _seg_text(seg))
         where = f"unit {number} (line {tu.sourceline}" + (f", tuid {tu.get('tuid')!r})" if tu.get("tuid") else ")")
         lacking = [lang for lang in (source_lang, target_lang) if lang not in texts]
         if lacking:
             missing.append(f"{where} has no {'/'.join(lacking)} variant")
             continue
         props = {p.get("type"): (p.text or "") for p in tu.findall("prop")}
-        (src_tag, source), (tgt_tag, target) = texts[source_lang], texts[target_lang]
+        (_, source), (_, target) = texts[source_lang], texts[target_lang]
         if not source.strip() or not target.strip():
             missing.append(f"{where} has an empty segment")
             continue
@@ -146,6 +148,5 @@ def read_tmx(root, origin: str, *, source_lang: str = "en", target_lang: str = "
 
 
 def read_tmx_file(path) -> list[Entry]:
-    from translate.core.xmlsafe import read_xml_file
 
     return read_tmx(read_xml_file(path, "TMX file"), str(path))

@@ -21,6 +21,9 @@ from translate.core.errors import PairFileError, TranslateError
 from translate.core.fsio import atomic_write_bytes
 from translate.core.inline import indent_structure, original_data, read_content, write_content
 from translate.glossary.termmarks import read_terms, write_terms
+from translate.core.article import Candidate
+from translate.core.xmlsafe import read_xml_file
+from translate.formats.schemas import validate_xliff21
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -150,7 +153,6 @@ def _write_candidate(matches, seg_id: str, cand) -> None:
 
 
 def _read_candidate(match):
-    from translate.core.article import Candidate
 
     mtype, subtype = match.get("type"), match.get("subType")
     kind = "previous" if subtype == "tr:previous" else ("tm" if mtype == "tm" else "other")
@@ -318,7 +320,6 @@ def write_pair_file(path: Path, article: Article, stamp: dict[str, str] | None =
 
 def read_pair_file(path: Path, *, validate: bool = False) -> tuple[Article, dict[str, str]]:
     """Read a pair file; with ``validate``, refuse it unless it is schema-valid XLIFF 2.1."""
-    from translate.core.xmlsafe import read_xml_file
 
     path = Path(path)
     try:
@@ -326,7 +327,6 @@ def read_pair_file(path: Path, *, validate: bool = False) -> tuple[Article, dict
     except TranslateError as exc:
         raise PairFileError(str(exc)) from None
     if validate:
-        from translate.formats.schemas import validate_xliff21
 
         problems = validate_xliff21(root)
         if problems:

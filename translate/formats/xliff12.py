@@ -27,6 +27,8 @@ from functools import lru_cache
 from translate import __version__
 from translate.core.article import ORIGIN_MT, ORIGIN_TM_EXACT, ORIGIN_TM_FUZZY, Article
 from translate.core.inline import read_content, write_content
+from translate.formats.schemas import schema_dir
+from translate.core.errors import PairFileError
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -50,7 +52,6 @@ def xliff12_schema(variant: str = "strict"):
     """The 1.2 schema, offline: its import of the W3C xml.xsd is mapped to the vendored copy."""
     import xmlschema
 
-    from translate.formats.schemas import schema_dir
 
     base = schema_dir()
     xml_xsd = base / "xliff-2.1" / "informativeCopiesOf3rdPartySchemas" / "w3c" / "xml.xsd"
@@ -131,7 +132,6 @@ def _text(element) -> str:
 def read_units12(root, origin: str) -> tuple[str, str | None, list[UnitIn]]:
     """(article slug, target language, units) of a parsed XLIFF 1.2 document. Validates nothing:
     the caller validates first."""
-    from translate.core.errors import PairFileError
 
     files = root.findall(_q("file"))
     if len(files) != 1:

@@ -14,7 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from translate.core.errors import InputError, TranslateError
-from translate.glossary.entries import Glossary, missing_targets
+from translate.glossary.entries import Glossary, missing_forms
+from translate.formats.xliff import XLIFF
+from translate.formats.xliff import xliff_to_article
+from translate.core.xmlsafe import read_xml_file
+from translate.glossary.entities import candidates
 
 
 @dataclass
@@ -69,7 +73,6 @@ def _short(text: str, width: int = 120) -> str:
 
 
 def _segment_lines(root) -> dict[str, int]:
-    from translate.formats.xliff import XLIFF
 
     return {el.get("id"): el.sourceline or 0 for el in root.iter(f"{{{XLIFF}}}segment")}
 
@@ -83,8 +86,6 @@ def pair_files(workdir: Path) -> list[Path]:
 
 def check_pair_files(files: list[Path], glossary: Glossary, *, entities: bool = True) -> CheckReport:
     """Check ``files`` against ``glossary``; never raises for a bad pair file (it is a violation)."""
-    from translate.formats.xliff import xliff_to_article
-    from translate.core.xmlsafe import read_xml_file
 
     report = CheckReport()
     sources: list[tuple[str, str, int, str]] = []  # file, segment, line, source
@@ -107,13 +108,12 @@ def check_pair_files(files: list[Path], glossary: Glossary, *, entities: bool = 
             if french is None:
                 report.untranslated += 1
                 continue
-            missing = missing_targets(french, hits)
+            missing = missing_forms(french, hits)
             report.terms += len(hits)
             report.correct += len(hits) - len(missing)
             for hit in missing:
                 report.violations.append(Violation(name, line, seg.id, hit.entry_id, hit.source_text, hit.target, french))
     if entities:
-        from translate.glossary.entities import candidates
 
         for cand in candidates([(f"{f}\0{s}\0{ln}", src) for f, s, ln, src in sources], glossary):
             file, seg_id, line = cand.first_ref.split("\0")

@@ -34,7 +34,7 @@ _SPACY_TYPES = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place"
 
 
 @dataclass
-class Candidate:
+class EntityCandidate:
     text: str
     kind: str  # name, acronym, camelcase, or a spaCy-derived type (person, org, place...)
     count: int = 0
@@ -108,7 +108,7 @@ def spacy_available() -> bool:
 
 
 def candidates(items: Iterable[tuple[str, str]], glossary: Glossary | None = None, *,
-               use_spacy: bool = False, contexts: int = 2) -> list[Candidate]:
+               use_spacy: bool = False, contexts: int = 2) -> list[EntityCandidate]:
     """Entity candidates in ``items`` ((reference, sentence) pairs) not covered by ``glossary``.
 
     Sorted by count, then text. ``use_spacy`` adds spaCy's entities (raises nothing when spaCy
@@ -116,7 +116,7 @@ def candidates(items: Iterable[tuple[str, str]], glossary: Glossary | None = Non
     """
     items = list(items)
     nlp = _spacy_pipeline() if use_spacy else None
-    found: dict[str, Candidate] = {}
+    found: dict[str, EntityCandidate] = {}
     for ref, text in items:
         covered = [(h.start, h.end) for h in glossary.find(text)] if glossary is not None else []
         spans = heuristic_spans(text)
@@ -133,7 +133,7 @@ def candidates(items: Iterable[tuple[str, str]], glossary: Glossary | None = Non
                 continue
             cand = found.get(span)
             if cand is None:
-                cand = found[span] = Candidate(span, kind, first_ref=ref)
+                cand = found[span] = EntityCandidate(span, kind, first_ref=ref)
             elif kind not in ("name", "acronym", "camelcase"):
                 cand.kind = kind  # a typed (spaCy) label beats a heuristic one
             cand.count += 1
@@ -144,7 +144,7 @@ def candidates(items: Iterable[tuple[str, str]], glossary: Glossary | None = Non
     return sorted(found.values(), key=lambda c: (-c.count, c.text))
 
 
-def suggestions_tsv(cands: Sequence[Candidate]) -> str:
+def suggestions_tsv(cands: Sequence[EntityCandidate]) -> str:
     """Candidates as TSV ready to paste into a glossary file; fill in the fr column before use."""
     lines = ["en\tfr\ttype\tnote"]
     for cand in cands:
@@ -155,5 +155,5 @@ def suggestions_tsv(cands: Sequence[Candidate]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def counts(cands: Sequence[Candidate]) -> Counter:
+def counts(cands: Sequence[EntityCandidate]) -> Counter:
     return Counter({c.text: c.count for c in cands})

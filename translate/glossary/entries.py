@@ -21,58 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from translate.core.article import TermHit, text_hash
+from translate.core.article import TermHit
 from translate.core.errors import InputError
+from translate.glossary.tbx import read_tbx_file
+from translate.glossary.terms import GlossaryEntry, entry_from_row, nfc
 
-TYPES = ("person", "org", "place", "title", "dnt", "term")
-CASE_RULES = ("auto", "exact", "ignore")
 COLUMNS = ("en", "fr", "type", "note", "case", "variants", "plural", "fr_plural")
 REQUIRED = ("en", "fr")
 MAX_GLOSSARY_BYTES = 64 * 1024 * 1024
-_YES = {"yes", "y", "true", "1"}
-_NO = {"no", "n", "false", "0", ""}
 _APOSTROPHES = "'\u2019"
-
-
-@dataclass(frozen=True)
-class GlossaryEntry:
-    """One locked term: English form(s) and the one French form a draft must contain."""
-
-    en: str
-    fr: str
-    type: str = "term"
-    note: str = ""
-    case: str = "auto"  # auto: as written, ALL CAPS, or capitalised; exact; ignore
-    variants: tuple[str, ...] = ()
-    plural: bool | None = None  # None: by type (only ``term`` entries take plurals)
-    fr_plural: str = ""
-    origin: str = ""  # "file:line", for messages
-
-    @property
-    def id(self) -> str:
-        # Derived from the English form, so an entry keeps its id when files are reordered.
-        return "g" + text_hash(_nfc(self.en).casefold(), 10)
-
-    @property
-    def forms(self) -> tuple[str, ...]:
-        return (self.en, *self.variants)
-
-    @property
-    def allows_plural(self) -> bool:
-        if self.plural is not None:
-            return self.plural
-        return self.type == "term"
-
-    @property
-    def plural_target(self) -> str | None:
-        """The French plural, or None when it cannot be derived (a multi-word form without ``fr_plural``)."""
-        if self.fr_plural:
-            return self.fr_plural
-        if self.type == "dnt":
-            return None
-        if " " in self.fr or "-" in self.fr:
-            return None
-        return self.fr if self.fr[-1:] in ("s", "x", "z") else self.fr + "s"
 
 
 @dataclass
@@ -108,10 +65,6 @@ class Glossary:
 
 
 # ---------------------------------------------------------------------------- reading TSV
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def parse_tsv(text: str, origin: str) -> list[GlossaryEntry]:
     """Entries of one TSV file (already decoded); :class:`InputError` names ``origin`` and the line."""
     if text.startswith("\ufeff"):
@@ -156,42 +109,9 @@ def parse_tsv(text: str, origin: str) -> list[GlossaryEntry]:
         if len(cells) > len(header):
             raise InputError(f"{where}: {len(cells)} cells but the header has {len(header)} columns. Check for stray tabs.")
         cells += [""] * (len(header) - len(cells))
-        row = {name: _nfc(value.strip()) for name, value in zip(header, cells)}
-        entries.append(_entry_from_row(row, where))
+        row = {name: nfc(value.strip()) for name, value in zip(header, cells)}
+        entries.append(entry_from_row(row, where))
     return entries
-
-
-def _entry_from_row(row: dict[str, str], where: str) -> GlossaryEntry:
-    kind = (row.get("type") or "term").lower()
-    if kind not in TYPES:
-        raise InputError(f"{where}: type {kind!r} is not one of {', '.join(TYPES)}.")
-    en, fr = row.get("en", ""), row.get("fr", "")
-    if not en:
-        raise InputError(f"{where}: the en cell is empty. Every entry needs its English form.")
-    if not fr:
-        if kind != "dnt":
-            raise InputError(f"{where}: the fr cell is empty. Give the French form (only type dnt may leave it empty).")
-        fr = en
-    if kind == "dnt" and fr != en:
-        raise InputError(f"{where}: type dnt (do not translate) but fr {fr!r} differs from en {en!r}.")
-    case = (row.get("case") or ("ignore" if kind == "term" else "auto")).lower()
-    if case not in CASE_RULES:
-        raise InputError(f"{where}: case {case!r} is not one of {', '.join(CASE_RULES)}.")
-    plural_cell = (row.get("plural") or "").lower()
-    if plural_cell in _YES:
-        plural: bool | None = True
-    elif plural_cell in _NO:
-        plural = None if plural_cell == "" else False
-    else:
-        raise InputError(f"{where}: plural {row.get('plural')!r} must be yes or no.")
-    variants = tuple(v.strip() for v in (row.get("variants") or "").split("|") if v.strip())
-    for text in (en, fr, *variants, row.get("fr_plural", "")):
-        if any(ch in text for ch in "\n\t") or any(unicodedata.category(ch) == "Cc" for ch in text):
-            raise InputError(f"{where}: {text!r} contains control characters.")
-        if text and not any(ch.isalnum() for ch in text):
-            raise InputError(f"{where}: {text!r} has no letter or digit; it cannot be matched as a word.")
-    return GlossaryEntry(en=en, fr=fr, type=kind, note=row.get("note", ""), case=case, variants=variants,
-                         plural=plural, fr_plural=row.get("fr_plural", ""), origin=where.replace(": line ", ":"))
 
 
 def read_tsv_file(path: Path) -> list[GlossaryEntry]:
@@ -229,7 +149,6 @@ def load_glossary(path: Path | Iterable[Path]) -> Glossary:
     entries: list[GlossaryEntry] = []
     for file in files:
         if file.suffix.lower() == ".tbx":
-            from translate.glossary.tbx import read_tbx_file
 
             entries.extend(read_tbx_file(file))
         else:
@@ -239,7 +158,7 @@ def load_glossary(path: Path | Iterable[Path]) -> Glossary:
 
 
 def _key(form: str) -> str:
-    return _nfc(form).casefold()
+    return nfc(form).casefold()
 
 
 def merge_entries(entries: Iterable[GlossaryEntry]) -> tuple[list[GlossaryEntry], list[str]]:
@@ -255,7 +174,7 @@ def merge_entries(entries: Iterable[GlossaryEntry]) -> tuple[list[GlossaryEntry]
             other = seen.get(_key(form))
             if other is None:
                 continue
-            exact_other = seen_exact.get(_nfc(form))
+            exact_other = seen_exact.get(nfc(form))
             # Case-exact entries may differ only in case ("US" the country, "us" the pronoun).
             if other.fr != entry.fr and (exact_other is not None or (entry.case != "exact" and other.case != "exact")):
                 clash = (form, other)
@@ -273,7 +192,7 @@ def merge_entries(entries: Iterable[GlossaryEntry]) -> tuple[list[GlossaryEntry]
             continue
         for form in entry.forms:
             seen.setdefault(_key(form), entry)
-            seen_exact.setdefault(_nfc(form), entry)
+            seen_exact.setdefault(nfc(form), entry)
         out.append(entry)
     ids: dict[str, GlossaryEntry] = {}
     for entry in out:
@@ -420,7 +339,7 @@ def find_form(text: str, form: str, start: int = 0) -> int:
     return -1
 
 
-def missing_targets(target: str, hits: list[TermHit]) -> list[TermHit]:
+def missing_forms(target: str, hits: list[TermHit]) -> list[TermHit]:
     """The hits whose locked form ``target`` lacks (each hit needs its own occurrence).
 
     Longer forms are matched first and their spans consumed, so "Vladimir Poutine" does not

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Iterable
 
 from translate.core.errors import InputError
-from translate.glossary.entries import TYPES, GlossaryEntry, _entry_from_row
+from translate.glossary.terms import TYPES, GlossaryEntry, entry_from_row
+from translate.core.xmlsafe import read_xml_file
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -125,12 +126,11 @@ def tbx_to_entries(root, origin: str) -> list[GlossaryEntry]:
                 elif text:
                     notes.append(text)
         row["note"] = " ".join(notes)
-        entries.append(_entry_from_row(row, where))
+        entries.append(entry_from_row(row, where))
     return entries
 
 
 def read_tbx_file(path: Path) -> list[GlossaryEntry]:
-    from translate.core.xmlsafe import read_xml_file
 
     path = Path(path)
     return tbx_to_entries(read_xml_file(path, "TBX file"), str(path))

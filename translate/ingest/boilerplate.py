@@ -20,14 +20,14 @@ ACTIONS = ("drop", "end", "header")
 
 
 @dataclass(frozen=True)
-class Rule:
+class BoilerplateRule:
     action: str  # drop, end, header
     reason: str
     pattern: re.Pattern[str]
     line: int  # where the rule is written, for messages
 
 
-def parse_rules(text: str, origin: str = "boilerplate.tsv") -> list[Rule]:
+def parse_rules(text: str, origin: str = "boilerplate.tsv") -> list[BoilerplateRule]:
     rules = []
     for number, raw in enumerate(text.splitlines(), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):
@@ -42,24 +42,24 @@ def parse_rules(text: str, origin: str = "boilerplate.tsv") -> list[Rule]:
             compiled = re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
             raise InputError(f"{origin}: line {number}: the pattern is not a valid regular expression ({exc}).") from None
-        rules.append(Rule(action, reason, compiled, number))
+        rules.append(BoilerplateRule(action, reason, compiled, number))
     return rules
 
 
 @lru_cache(maxsize=1)
-def default_rules() -> tuple[Rule, ...]:
+def default_rules() -> tuple[BoilerplateRule, ...]:
     text = resources.files("translate.resources").joinpath("boilerplate.tsv").read_text("utf-8")
     return tuple(parse_rules(text))
 
 
-def load_rules(path: Path | None = None, extra: list[Path] | None = None) -> tuple[Rule, ...]:
+def load_boilerplate_rules(path: Path | None = None, extra: list[Path] | None = None) -> tuple[BoilerplateRule, ...]:
     rules = list(default_rules()) if path is None else parse_rules(Path(path).read_text("utf-8"), str(path))
     for extra_path in extra or []:
         rules.extend(parse_rules(Path(extra_path).read_text("utf-8"), str(extra_path)))
     return tuple(rules)
 
 
-def match(line: str, rules: tuple[Rule, ...], actions: tuple[str, ...] = ("drop", "end")) -> Rule | None:
+def match(line: str, rules: tuple[BoilerplateRule, ...], actions: tuple[str, ...] = ("drop", "end")) -> BoilerplateRule | None:
     """The first rule of one of ``actions`` matching the whole of ``line`` (stripped)."""
     stripped = line.strip()
     if not stripped or len(stripped) > 200:

@@ -15,6 +15,8 @@ from html import escape
 from translate.core.article import Dropped, InlineCode, Metadata, heading_kind
 from translate.core.errors import InputError
 from translate.core.inline import InlineBuilder
+from translate.ingest.parsed import Parsed
+from translate.core.inline import visible_text
 
 _HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sup": "sup", "#sub": "sub", "#s": "s"}
 MIN_WORDS = 5  # below this the "main content" is a menu entry or a button, not an article
@@ -25,7 +27,6 @@ _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"
 
 
 def parse_html(text: str, origin: str):
-    from translate.ingest.reader import Parsed
 
     try:
         import trafilatura
@@ -179,7 +180,6 @@ def _left_out(html_text: str, blocks) -> list[Dropped]:
         root = lxml.html.fromstring(html_text)
     except Exception:  # noqa: BLE001 - an unparseable page: the extraction said enough
         return []
-    from translate.core.inline import visible_text
 
     kept = re.sub(r"\s+", "", "".join(visible_text(b[1], b[2]) for b in blocks)).lower()
     out, seen = [], set()

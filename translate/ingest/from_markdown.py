@@ -14,6 +14,7 @@ import re
 from translate.core.article import Dropped, InlineCode, Metadata, heading_kind
 from translate.core.errors import InputError
 from translate.core.inline import InlineBuilder
+from translate.ingest.parsed import Parsed
 
 _FRONT_OPEN = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
 _META_KEYS = {"title": "title", "author": "author", "authors": "author", "byline": "author", "date": "date",
@@ -55,7 +56,6 @@ def split_front_matter(text: str, origin: str) -> tuple[dict, str, int]:
 def parse_markdown(text: str, origin: str):
     from markdown_it import MarkdownIt
 
-    from translate.ingest.reader import Parsed
 
     front, body, offset = split_front_matter(text, origin)
     metadata = Metadata(language=None)

@@ -13,22 +13,22 @@ from __future__ import annotations
 import re
 
 from translate.core.article import Dropped, Metadata
-from translate.ingest.boilerplate import Rule, default_rules, match
+from translate.ingest.boilerplate import BoilerplateRule, default_rules, match
+from translate.ingest.parsed import Parsed
 
 def _is_body(text: str) -> bool:
     """A paragraph of running text: several words and a sentence end."""
     return len(text.split()) >= 8 and bool(re.search(r"[.!?…][\"'”’)\]]*(\s|$)", text))
 
 
-def parse_text(text: str, origin: str, rules: tuple[Rule, ...] | None = None):
-    from translate.ingest.reader import Parsed
+def parse_text(text: str, origin: str, rules: tuple[BoilerplateRule, ...] | None = None):
 
     rules = default_rules() if rules is None else rules
     dropped: list[Dropped] = []
     # Paragraphs as lists of (line number, line); rule-matched lines are left out here.
     paragraphs: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
-    ended: Rule | None = None
+    ended: BoilerplateRule | None = None
     end_line = ""
     for number, line in enumerate(text.split("\n"), 1):
         if ended is not None:

@@ -18,7 +18,14 @@ from translate.core.article import Article, Block, Dropped, IdAllocator, InlineC
 from translate.core.errors import InputError
 from translate.core.fsio import MAX_ARTICLE_BYTES, read_text_file
 from translate.ingest.segment import sentence_spans
+from translate.core.pathsafe import check_slug
+from translate.ingest.from_html import parse_html
+from translate.ingest.from_markdown import parse_markdown
+from translate.ingest.from_text import parse_text
+from translate.ingest.language import check_english
+from translate.core.inline import assign_codes, number_codes, signature
 
+PARSERS = {"html": parse_html, "markdown": parse_markdown, "text": parse_text}
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -38,7 +45,6 @@ def slug_for(path: Path) -> str:
     slug = re.sub(r"[^a-z0-9._-]+", "-", stem).strip("-.")
     if not _SLUG_OK.match(slug):
         raise InputError(f"{path}: cannot derive a slug from the file name. Rename it with letters and digits.")
-    from translate.core.pathsafe import check_slug
 
     return check_slug(slug, str(path))
 
@@ -71,20 +77,14 @@ def ingest_string(text: str, *, slug: str, origin: str = "<text>", fmt: str = "t
     if not text.strip():
         raise InputError(f"{origin}: the article is empty. Give a file with the article's text.")
     text, dropped = clean_text(text)
-    if fmt == "html":
-        from translate.ingest.from_html import parse_html as parse
-    elif fmt == "markdown":
-        from translate.ingest.from_markdown import parse_markdown as parse
-    elif fmt == "text":
-        from translate.ingest.from_text import parse_text as parse
-    else:
+    parse = PARSERS.get(fmt)
+    if parse is None:
         raise InputError(f"{origin}: unknown format {fmt!r}; use text, html or markdown.")
     parsed = parse(text, origin)
     article = build_article(parsed.blocks, slug=slug, fmt=fmt, origin=origin)
     article.metadata = parsed.metadata
     article.dropped = dropped + parsed.dropped
     article.source_sha256 = sha
-    from translate.ingest.language import check_english
 
     body = "\n".join(block.text for block in article.blocks)
     article.metadata.language = check_english(body, origin)
@@ -111,15 +111,6 @@ def clean_text(text: str) -> tuple[str, list[Dropped]]:
         # A form feed or vertical tab separates lines; other controls are simply removed.
         text = pattern.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text)
     return text, dropped
-
-
-class Parsed:
-    """What a format parser hands back: blocks (kind, text, codes), metadata, dropped pieces."""
-
-    def __init__(self, blocks, metadata, dropped) -> None:
-        self.blocks: list[tuple[str, str, list[InlineCode]]] = blocks
-        self.metadata = metadata
-        self.dropped: list[Dropped] = dropped
 
 
 def build_article(blocks: list[tuple[str, str, list[InlineCode]]], *, slug: str, fmt: str, origin: str) -> Article:
@@ -158,7 +149,6 @@ def make_block(kind: str, text: str, unit_ids: IdAllocator, segment_ids: IdAlloc
     Inline codes (offsets in ``text``) are given to the segments they fall in; a segment's id
     covers its markup too, so a sentence whose link changed gets a fresh draft.
     """
-    from translate.core.inline import assign_codes, number_codes, signature
 
     codes = list(codes or [])
     number_codes(codes)

@@ -77,7 +77,7 @@ def _read_sections(text: str, default: str) -> dict[str, set[str]]:
     return sections
 
 
-def load_rules(abbreviations: Path | str | None = None, words: Path | str | None = None,
+def load_segment_rules(abbreviations: Path | str | None = None, words: Path | str | None = None,
                extra: list[Path] | None = None) -> Rules:
     """Rules from the packaged lists, or from the files given; ``extra`` files (in the
     abbreviations.txt format; [starters] and [name words] sections allowed) add to them."""
@@ -111,7 +111,7 @@ def load_rules(abbreviations: Path | str | None = None, words: Path | str | None
 
 @lru_cache(maxsize=1)
 def default_rules() -> Rules:
-    return load_rules()
+    return load_segment_rules()
 
 
 def default_abbreviations() -> frozenset[str]:

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from translate.core.article import TermHit
-from translate.glossary.entries import Glossary, core_length, find_form, missing_targets
+from translate.glossary.entries import Glossary, core_length, find_form, missing_forms
+from translate.mt.engine import clean_output
 
 METHODS = ("natural", "placeholder", "forced", "repaired")
 FLAG_FORCED = "term-forced"
@@ -253,7 +254,6 @@ class _ConstraintHook:
     def _prepare(self) -> None:
         import torch
 
-        from translate.mt.engine import clean_output
 
         tokenizer = self.engine.tokenizer
         self._ids = {form: list(tokenizer(text_target=form, add_special_tokens=False)["input_ids"]) for form in self.forms}
@@ -312,10 +312,9 @@ def _terms_with(hits: Sequence[TermHit], method: str) -> list[TermHit]:
 
 
 def _finish(text: str, hits: Sequence[TermHit]) -> tuple[str, list[TermHit]]:
-    from translate.mt.engine import clean_output
 
     text = clean_output(fix_grammar(text, [h.target for h in hits]))
-    return text, missing_targets(text, list(hits))
+    return text, missing_forms(text, list(hits))
 
 
 def translate_locked(engine: Any, texts: Sequence[str], glossary: Glossary | None,

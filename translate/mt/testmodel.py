@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from translate.core.fsio import atomic_write_text
+from translate.mt.engine import _quiet_transformers
 
 MARKER = "translate_test_model"
 
@@ -50,7 +51,6 @@ def build_test_model(dest: Path, *, seed: int = 0, d_model: int = 32, layers: in
     import torch
     from transformers import MarianConfig, MarianMTModel
 
-    from translate.mt.engine import _quiet_transformers
 
     _quiet_transformers()
     dest = Path(dest)

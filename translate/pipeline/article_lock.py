@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from translate.core.errors import LockError
+from translate.core.errors import ArticleBusy
 
 
 def lock_path(workdir: Path, slug: str) -> Path:
@@ -14,7 +14,7 @@ def lock_path(workdir: Path, slug: str) -> Path:
 
 
 def acquire_article_lock(workdir: Path, slug: str):
-    """Take the article's lock now or raise :class:`LockError`; the caller calls ``release()``.
+    """Take the article's lock now or raise :class:`ArticleBusy`; the caller calls ``release()``.
 
     Every writer of a pair file (run, batch, pair import, review approve) takes this same lock.
     """
@@ -26,7 +26,7 @@ def acquire_article_lock(workdir: Path, slug: str):
     try:
         lock.acquire()
     except filelock.Timeout:
-        raise LockError(f"another translate process is working on {slug!r} (lock {path}). "
+        raise ArticleBusy(f"another translate process is working on {slug!r} (lock {path}). "
                         "Wait for it to finish, then try again; nothing was changed.") from None
     return lock
 

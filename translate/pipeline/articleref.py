@@ -12,6 +12,7 @@ from pathlib import Path
 
 from translate.core.errors import InputError
 from translate.core.pathsafe import is_file
+from translate.ingest.reader import slug_for
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 PAIR_SUFFIXES = (".xlf", ".xliff")
@@ -26,7 +27,6 @@ class ArticleRef:
 
 def resolve_article(ref: str, workdir: Path, *, must_exist: bool = True) -> ArticleRef:
     """The article ``ref`` names; :class:`InputError` when it is unsafe, unknown or has no pair file."""
-    from translate.ingest.reader import slug_for
 
     workdir = Path(workdir)
     text = str(ref)

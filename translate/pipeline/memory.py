@@ -29,6 +29,7 @@ from typing import Iterable, Iterator, Sequence
 
 from translate.core.article import ORIGIN_TM_EXACT, Article, Candidate, Segment
 from translate.core.errors import MemoryStoreError
+from translate.core.inline import place_codes
 
 MEMORY_NAME = "memory.sqlite"
 DEFAULT_THRESHOLD = 75.0
@@ -362,7 +363,6 @@ def recall(segments: Sequence[Segment], memory: TranslationMemory | None, *,
             seg.state = "translated"  # reused text still needs a look in its new context
             seg.origin = ORIGIN_TM_EXACT
             if seg.codes:  # the memory holds plain text: the source's inline codes go back in
-                from translate.core.inline import place_codes
 
                 seg.target_codes, _ = place_codes(seg.source, seg.codes, seg.target)
             seg.candidates = [Match(hit, 100.0).as_candidate()] + [c for c in seg.candidates if c.kind != "tm"]

@@ -15,11 +15,13 @@ from typing import Callable, Iterable, Protocol, Sequence
 from translate import __version__
 from translate.core.article import ORIGIN_MT, Article, Segment
 from translate.pipeline.article_lock import acquire_article_lock
-from translate.core.errors import LockError, PairFileError, TranslateError
+from translate.core.errors import ArticleBusy, PairFileError, TranslateError
 from translate.ingest.reader import ingest_file
 from translate.core.inline import place_target_codes
 from translate.pipeline.memory import open_run_memory, recall_memory, sync_memory
 from translate.formats.xliff import read_pair_file, write_pair_file
+from translate.pipeline.merge import keep_human_edits, merge_existing
+from translate.mt.termlock import LockStats
 
 SEGMENTER_VERSION = "2"
 
@@ -80,13 +82,6 @@ def _same_mt_settings(old: dict[str, str], new: dict[str, str]) -> bool:
     return all(old.get(k) == new.get(k) for k in keys)
 
 
-def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool) -> int:
-    """Carry human work over from the previous pair file (rules in :mod:`translate.pipeline.merge`)."""
-    from translate.pipeline.merge import merge_existing as merge
-
-    return merge(article, existing, reuse_mt=reuse_mt)
-
-
 def apply_translations(segments: Iterable[Segment], translations) -> None:
     for seg, tr in zip(segments, translations):
         seg.mt = tr.text
@@ -119,7 +114,6 @@ def _keep_edits_saved_meanwhile(path: Path, article: Article, seen: str | None) 
     re-read it just before writing and keep every human edit it holds."""
     if _fingerprint(path) == seen:
         return 0
-    from translate.pipeline.merge import keep_human_edits
 
     try:
         newer, _ = read_pair_file(path)
@@ -143,7 +137,6 @@ def run_articles(
     started = time.perf_counter()
     report = RunReport()
     if glossary is not None:
-        from translate.mt.termlock import LockStats
 
         report.locking = LockStats()
     workdir = Path(workdir)
@@ -161,8 +154,8 @@ def run_articles(
             result.pair_file = pair_path(workdir, article.slug)
             try:
                 lock = acquire_article_lock(workdir, article.slug)
-            except LockError as exc:
-                raise LockError(f"{path}: {exc}") from None
+            except ArticleBusy as exc:
+                raise ArticleBusy(f"{path}: {exc}") from None
             existing = None
             try:
                 seen = _fingerprint(result.pair_file)

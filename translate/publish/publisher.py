@@ -40,7 +40,15 @@ from translate.publish.render import (
     template_environment,
     typeset,
 )
-from translate.publish.typography import RULES, Rule
+from translate.publish.typography import RULES, TypographyRule
+from translate.pipeline.articleref import resolve_article
+from translate.publish.manifest import manifest_bytes, parse_manifest, with_entry
+from translate.formats.xliff import xliff_to_article
+from translate.core.xmlsafe import parse_xml
+from translate.core.fsio import atomic_write_bytes
+from translate.core.config import read_section
+from translate.core.errors import ConfigError
+from translate.publish.typography import select_rules
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 PAIR_SUFFIXES = {".xlf", ".xliff"}
@@ -62,7 +70,7 @@ class PublishConfig:
     fmt: str = "html"
     draft: bool = False
     templates: Path | None = None
-    rules: tuple[Rule, ...] = RULES
+    rules: tuple[TypographyRule, ...] = RULES
     en_url: str | None = None  # pattern with {slug}; default: the article's URL, else its source file
     fr_url: str | None = None  # pattern with {slug}; default: the published file's name
     site_name: str | None = None
@@ -96,7 +104,6 @@ def locate_pair_file(article: str, workdir: Path) -> Path:
     before anything is looked up; the rest is the resolver every command shares
     (:func:`translate.pipeline.articleref.resolve_article`: a pair file must lie in the workspace).
     """
-    from translate.pipeline.articleref import resolve_article
 
     text = str(article)
     workdir = Path(workdir)
@@ -131,7 +138,7 @@ class Holdback:
         return f'{self.segment} (block {self.block}, {self.state}): {self.reason}: "{excerpt}"'
 
 
-def missing_targets(article: Article) -> list[Holdback]:
+def empty_targets(article: Article) -> list[Holdback]:
     """Segments with no target, or an empty one: nothing to publish for them, draft or not."""
     out = []
     for number, block in enumerate(article.blocks, 1):
@@ -162,7 +169,7 @@ def _listing(items: Sequence[str], limit: int = 40) -> list[str]:
 def check_gate(article: Article, *, draft: bool, glossary_problems: Sequence[str] = (), where: str = "") -> None:
     """Raise :class:`PublishRefused` listing what holds the article back; return when it may go."""
     total = len(article.segments)
-    missing = missing_targets(article)
+    missing = empty_targets(article)
     lines: list[str] = []
     if missing:
         lines.append(f"  {len(missing)} of {total} segments have no French text:")
@@ -260,7 +267,7 @@ class Body:
     groups: list[dict[str, Any]]
 
 
-def arrange(article: Article, rules: Sequence[Rule]) -> Body:
+def arrange(article: Article, rules: Sequence[TypographyRule]) -> Body:
     """Typeset every block and group them for the templates; find the block that is the title."""
     title_runs: list[Run] | None = None
     want_title = _norm(article.metadata.title or "")
@@ -448,9 +455,6 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
     """Publish the French article of ``pair_file`` under ``config.out``; see the module docstring."""
     from filelock import FileLock, Timeout
 
-    from translate.publish.manifest import manifest_bytes, parse_manifest, with_entry
-    from translate.formats.xliff import xliff_to_article
-    from translate.core.xmlsafe import parse_xml
 
     now = now or (lambda: datetime.now(timezone.utc))
     if config.fmt not in FORMATS:
@@ -540,7 +544,6 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
 def _publish_write(path: Path, data: bytes) -> None:
     """Atomic write, then world-readable: a published page is served by a web server (mkstemp
     creates files readable by their owner only)."""
-    from translate.core.fsio import atomic_write_bytes
 
     atomic_write_bytes(path, data)
     os.chmod(path, 0o644)
@@ -622,9 +625,6 @@ def publish_config(settings, **options: Any) -> PublishConfig:
     ``options`` (from the command line) win where they are not None. ``typography`` is true/false
     or a list of rule names (see :data:`translate.publish.typography.RULE_NAMES`).
     """
-    from translate.core.config import read_section
-    from translate.core.errors import ConfigError
-    from translate.publish.typography import select_rules
 
     table: dict[str, Any] = {}
     root = Path.cwd()

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence, Union
+from typing import Any, Sequence, Union
 from urllib.parse import urlsplit
 
 from translate.core.errors import InputError
-from translate.publish.typography import Rule, apply_typography
+from translate.publish.typography import TypographyRule, apply_typography
+from translate.core.inline import events
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def _url_ok(url: str) -> bool:
 _VERBATIM = {"code", "kbd", "samp", "var", "pre"}
 
 
-def typeset(runs: Sequence[Run], rules: Sequence[Rule]) -> list[Run]:
+def typeset(runs: Sequence[Run], rules: Sequence[TypographyRule]) -> list[Run]:
     """Apply typography rules across ``runs``; codes, and text inside code-like tags, untouched."""
     if not rules:
         return list(runs)
@@ -193,7 +194,6 @@ def inline_runs(text: str, codes: Sequence[Any], fmt: str) -> list[Run]:
     """Runs for ``text`` with its inline ``codes`` (translate.core.article.InlineCode, offsets in ``text``)."""
     if not codes:
         return [text]
-    from translate.core.inline import events
 
     runs: list[Run] = []
     opened: dict[int, list[Code]] = {}

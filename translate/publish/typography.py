@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
+from translate.core.errors import ConfigError
 
 NBSP = "\u00a0"  # espace insécable: inside « guillemets »
 NNBSP = "\u202f"  # espace fine insécable: before ; : ! ? and %, between digit groups
@@ -205,38 +206,37 @@ def numbers(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Rule:
+class TypographyRule:
     name: str
     apply: Callable[[str], str]
 
 
 # The order matters: numbers before punctuation (a decimal point is not a full stop), quotes
 # before the spaces before punctuation (so « … » is already in place).
-RULES: tuple[Rule, ...] = (
-    Rule("numbers", numbers),
-    Rule("percent", percent),
-    Rule("apostrophes", apostrophes),
-    Rule("ellipsis", ellipsis),
-    Rule("quotes", quotes),
-    Rule("punctuation-spaces", punctuation_spaces),
+RULES: tuple[TypographyRule, ...] = (
+    TypographyRule("numbers", numbers),
+    TypographyRule("percent", percent),
+    TypographyRule("apostrophes", apostrophes),
+    TypographyRule("ellipsis", ellipsis),
+    TypographyRule("quotes", quotes),
+    TypographyRule("punctuation-spaces", punctuation_spaces),
 )
 RULE_NAMES = tuple(rule.name for rule in RULES)
 
 
-def select_rules(names: Iterable[str] | None) -> tuple[Rule, ...]:
+def select_rules(names: Iterable[str] | None) -> tuple[TypographyRule, ...]:
     """The rules named (all when ``names`` is None, none for an empty list), in canonical order."""
     if names is None:
         return RULES
     wanted = list(names)
     unknown = [n for n in wanted if n not in RULE_NAMES]
     if unknown:
-        from translate.core.errors import ConfigError
 
         raise ConfigError(f"unknown typography rule(s) {', '.join(unknown)}. Known: {', '.join(RULE_NAMES)}.")
     return tuple(rule for rule in RULES if rule.name in wanted)
 
 
-def apply_typography(text: str, rules: Sequence[Rule] = RULES) -> str:
+def apply_typography(text: str, rules: Sequence[TypographyRule] = RULES) -> str:
     """Apply ``rules`` to ``text``, leaving URLs, times, entities and inline codes untouched."""
     if not rules:
         return text

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate.core.errors import InputError
+from translate.pipeline.articleref import resolve_article
+from translate.pipeline.article_lock import article_lock
+from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
+from translate.formats.exchange import current_user, now_iso, set_state
+from translate.formats.xliff import read_pair_file, write_pair_file
 
 
 @dataclass
@@ -23,11 +28,6 @@ class ApproveReport:
 def approve_article(article: str, workdir: Path, *, segment_ids: list[str] | None = None, by: str | None = None,
                     memory: Path | None = None) -> ApproveReport:
     """Approve ``article``'s reviewed segments (or only ``segment_ids``); all checks before any write."""
-    from translate.pipeline.articleref import resolve_article
-    from translate.pipeline.article_lock import article_lock
-    from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
-    from translate.formats.exchange import current_user, now_iso, set_state
-    from translate.formats.xliff import read_pair_file, write_pair_file
 
     ref = resolve_article(article, workdir)
     who = by or current_user()

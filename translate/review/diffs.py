@@ -123,11 +123,11 @@ def term_checks(seg: Segment) -> list[TermCheck]:
     """
     target = seg.target or ""
     try:
-        from translate.glossary.entries import missing_targets
+        from translate.glossary.entries import missing_forms
     except ImportError:
-        missing_targets = None
-    if missing_targets is not None:
-        missing = {id(hit) for hit in missing_targets(target, list(seg.terms))}
+        missing_forms = None
+    if missing_forms is not None:
+        missing = {id(hit) for hit in missing_forms(target, list(seg.terms))}
         return [TermCheck(t.source_text, t.target, t.entry_id, id(t) not in missing) for t in seg.terms]
     low = target.casefold()
     return [TermCheck(t.source_text, t.target, t.entry_id, bool(t.target) and t.target.casefold() in low)
