@@ -41,9 +41,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import translate
 from translate.core.config import RayOptions
 from translate.core.errors import ClusterError, ModelError, TranslateError
+from translate.mt.backends import load_backend
 from translate.mt.engine import EngineSettings, EngineStats, StopRequested, Translation, _looks_like_path
+from translate.mt.termlock import _ConstraintHook
 
 INSTALL_HINT = 'pip install "translate-newsroom[ray]" (or, in a clone: pip install -e ".[ray]")'
 # Batches queued per worker: one running, one waiting, so a worker never waits on the driver.
@@ -67,16 +70,12 @@ class EngineWorker:
 
     def __init__(self, backend: str, model: str, model_id: str, device: str | None, settings: EngineSettings,
                  index: int) -> None:
-        from translate.mt.backends import load_backend
-
         self.index = index
         self.engine = load_backend(backend, model, device=device, settings=settings)
         # The model as the driver names it, so the stamp (and the pair files) equal a local run's.
         self.engine.model_id = model_id
 
     def info(self) -> dict:
-        import translate
-
         engine = self.engine
         return {
             "stamp": engine.stamp(), "backend": engine.backend_name, "device": engine.device,
@@ -102,8 +101,6 @@ class EngineWorker:
         oom_before, tokens_before = engine.stats.oom_retries, engine.stats.target_tokens
         hook = None
         if forms is not None:
-            from translate.mt.termlock import _ConstraintHook
-
             hook = _ConstraintHook(engine, forms)
         try:
             outputs = engine._generate_fitting([engine._encode(p) for p in pieces], list(pieces), hook)
@@ -236,8 +233,6 @@ class RayEngine:
         return engine
 
     def _check_agree(self, infos: list[dict]) -> None:
-        import translate
-
         for info in infos:
             if info["version"] != translate.__version__:
                 self.close()
