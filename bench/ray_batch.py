@@ -84,6 +84,32 @@ def timed_batch(label: str, engine, articles: Path, workdir: Path, glossary, sta
             "segments": summary.segments_mt, "tokens": summary.target_tokens}
 
 
+def scaling_table(driver_rate: float, *, gpu_tokens: float = 17_000, tokens_per_segment: float = 35,
+                  segments: float = 7.5e6, drivers: int = 1) -> str:
+    """The paper scaling table of docs/cluster.md: MT capacity grows with GPUs, the driver's does not.
+
+    Today the driver and the workers take turns per chunk (the driver prepares a chunk, the workers
+    translate it, the driver writes it), so the run rate is 1 / (1/MT + 1/driver); with chunks
+    overlapped it would be min(MT, driver)."""
+    per_gpu = gpu_tokens / tokens_per_segment
+    driver = driver_rate * drivers
+
+    def took(rate: float) -> str:
+        hours = segments / rate / 3600
+        return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+    lines = [f"| GPUs | MT capacity (seg/s) | run rate (seg/s) | {segments / 1e6:g} M segments | GPU busy | "
+             "chunks overlapped (seg/s) | bound by |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for gpus in (1, 2, 4, 8, 16, 32, 64):
+        mt = gpus * per_gpu
+        serial = 1 / (1 / mt + 1 / driver)
+        overlapped = min(mt, driver)
+        lines.append(f"| {gpus} | {mt:,.0f} | {serial:,.0f} | {took(serial)} | {serial / mt:.0%} | "
+                     f"{overlapped:,.0f} | {'MT' if mt < driver else 'driver'} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "translate-bench")
@@ -92,7 +118,13 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=16, help="target tokens per sentence")
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--driver-articles", type=int, default=200, help="articles for the driver-only run")
+    parser.add_argument("--table", type=float, metavar="SEGMENTS_PER_S", default=None,
+                        help="only print the scaling table for this driver rate (and --drivers)")
+    parser.add_argument("--drivers", type=int, default=1, help="drivers (shards) for --table")
     args = parser.parse_args()
+    if args.table:
+        print(scaling_table(args.table, drivers=args.drivers))
+        return
 
     from benchmodel import build_bench_model
 
@@ -144,6 +176,10 @@ def main() -> None:
         rate_text = f"{rate:,.0f}" if rate else f"{row['segments'] / row['batch']:,.0f} segments/s (driver alone)"
         print(f"| {row['run']} | {row['start']:.1f} | {row['batch']:.1f} | {row['mt']:.1f} | {row['segments']:,} | "
               f"{rate_text} | {versus} |")
+    driver = rows[-1]["segments"] / rows[-1]["batch"]
+    print(f"\nScaling on paper (17,000 target tokens/s per H200 at beam 4, published; 35 tokens a segment; "
+          f"driver {driver:,.0f} segments/s as measured):\n")
+    print(scaling_table(driver))
 
 
 if __name__ == "__main__":

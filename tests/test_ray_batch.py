@@ -160,12 +160,13 @@ def test_cli_engine_ray_matches_local_cli(ray_engine, test_model_dir, corpus, tm
     """The command end to end (one worker, the engine's default batches) against `translate batch`.
     The module's two workers hold the two CPUs, so this one asks for none."""
     common = ["batch", "--model", str(test_model_dir), "--beam-size", "1", "--glossary", str(REPO / "glossary")]
-    local = CliRunner().invoke(main, [*common, "--workdir", str(tmp_path / "local"), str(corpus)])
+    inputs = [str(corpus / "alpha.txt"), str(corpus / SEED_ARTICLE.name)]
+    local = CliRunner().invoke(main, [*common, "--workdir", str(tmp_path / "local"), *inputs])
     assert local.exit_code == 0, local.output
     result = CliRunner().invoke(main, [*common, "--workdir", str(tmp_path / "ray"), "--engine", "ray",
-                                       "--workers", "1", "--cpus-per-worker", "0", str(corpus)])
+                                       "--workers", "1", "--cpus-per-worker", "0", *inputs])
     assert result.exit_code == 0, result.output
-    assert "4 done, 0 skipped" in result.output
+    assert "2 done, 0 skipped" in result.output
     assert "1 Ray worker (cpu)" in result.output and "worker 1 (" in result.output
     assert read_all(tmp_path / "ray") == read_all(tmp_path / "local")
 
