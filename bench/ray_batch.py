@@ -9,9 +9,13 @@ The model is the random-weight one with opus-mt-en-fr's exact architecture (benc
 every output fixed at ``--tokens`` target tokens, so each run does the same work. The same
 articles go through ``run_batch`` (glossary locking on, the repository's glossary) three ways:
 
-  local        the engine in this process (as many torch threads as the machine has cores)
-  ray 1x{C}    one Ray worker holding all the cores: the same compute, plus Ray's round trips
+  local        the engine in this process, ``--threads`` torch threads (default 1)
+  ray 1x{T}    one Ray worker with as many CPUs and threads: the same compute, plus Ray's round trips
   ray {C}x1    one worker per core, one torch thread each
+
+One thread by default: on a machine shared with other jobs, torch's threads spin-wait on each
+other and a 2-thread run can be many times slower than a 1-thread one, which would swamp the
+comparison.
 
 and a fourth, ``driver``, with an engine that answers at once: what the driver alone (ingest,
 segmentation, memory, locking checks, pair-file writes) can sustain, in segments per second. That
@@ -117,6 +121,7 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=12, help="sentences per article")
     parser.add_argument("--tokens", type=int, default=16, help="target tokens per sentence")
     parser.add_argument("--beam", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads of the local run and of the 1-worker Ray run")
     parser.add_argument("--driver-articles", type=int, default=200, help="articles for the driver-only run")
     parser.add_argument("--table", type=float, metavar="SEGMENTS_PER_S", default=None,
                         help="only print the scaling table for this driver rate (and --drivers)")
@@ -139,7 +144,7 @@ def main() -> None:
     articles = args.work / "ray-articles"
     write_articles(articles, args.articles, args.sentences)
     cores = os.cpu_count() or 1
-    settings = dict(beam_size=args.beam, min_new_tokens=args.tokens, max_new_tokens=args.tokens)
+    settings = dict(beam_size=args.beam, min_new_tokens=args.tokens, max_new_tokens=args.tokens, threads=args.threads)
     rows = []
 
     started = time.perf_counter()
@@ -152,10 +157,10 @@ def main() -> None:
     from translate.pipeline.ray_batch import RayEngine
 
     ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False)
-    for workers, cpus in ((1, cores), (cores, 1)):
+    for workers, cpus in ((1, args.threads), (cores, 1)):
         started = time.perf_counter()
         engine = RayEngine.start(RayOptions(workers=workers, cpus_per_worker=cpus), backend="transformers",
-                                 model=str(model_dir), device="cpu", settings=EngineSettings(**settings))
+                                 model=str(model_dir), device="cpu", settings=EngineSettings(**{**settings, "threads": cpus}))
         start = time.perf_counter() - started
         rows.append(timed_batch(f"ray {workers}x{cpus}", engine, articles, args.work / f"ray-w-{workers}", glossary, start))
         engine.close()
@@ -166,7 +171,7 @@ def main() -> None:
     rows.append(timed_batch("driver", InstantEngine(), driver_articles, args.work / "ray-w-driver", glossary, 0.0))
 
     print(f"\n{args.articles} articles x {args.sentences} sentences (+ title, + 1), beam {args.beam}, "
-          f"{args.tokens} target tokens each, {cores} cores; glossary locking on\n")
+          f"{args.tokens} target tokens each, {cores} cores, local {args.threads} thread(s); glossary locking on\n")
     print("| run | engine start (s) | batch (s) | of which MT (s) | segments MT | target tokens/s | batch vs local |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     base = rows[0]["batch"]
