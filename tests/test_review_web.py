@@ -15,7 +15,7 @@ from translate.core.article import Article, Block, Segment
 from translate.formats.xliff import read_pair_file, write_pair_file
 from translate.review.edit import SegmentConflict, SegmentEdit, apply_edit, edit_segments, segment_version
 from translate.review.web.app import WebConfig, create_app
-from translate.review.web.hooks import Finding, SegmentFindings
+from translate.review.web.hooks import FindingView, SegmentFindings
 
 from test_review import sample
 
@@ -348,7 +348,7 @@ def test_the_real_qa_through_the_seam_shows_findings_and_holds_publishing_back(w
 
 def test_findings_hook_adds_a_column_and_the_risk_order(work):
     def findings(article):
-        return {"s2": SegmentFindings([Finding("numbers", "error", "a number is missing")], risk=0.9, why="error: numbers")}
+        return {"s2": SegmentFindings([FindingView("numbers", "error", "a number is missing")], risk=0.9, why="error: numbers")}
 
     app = make_app(work, findings=findings)
     html = app.test_client().get("/a/sample").get_data(as_text=True)

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 from translate.core.article import ORIGIN_HUMAN
 from translate.qa.registry import register
-from translate.qa.text import fold, source_names
+from translate.qa.text import loose_key, source_names
 
 register("inconsistent-translation", "consistency", "warning", "the same English sentence translated two ways")
 register("inconsistent-term", "consistency", "warning", "one English term given two French forms")
@@ -44,17 +44,17 @@ def check_all(contexts) -> list:
     findings = []
     groups: dict[str, list] = defaultdict(list)
     for ctx in contexts:
-        key = fold(ctx.source)
+        key = loose_key(ctx.source)
         if len(key.split()) >= 3:
             groups[key].append(ctx)
     for members in groups.values():
-        versions = Counter(fold(c.target) for c in members)
+        versions = Counter(loose_key(c.target) for c in members)
         if len(versions) < 2:
             continue
-        main = max(versions, key=lambda v: (versions[v], -min(i for i, c in enumerate(members) if fold(c.target) == v)))
-        example = next(c for c in members if fold(c.target) == main)
+        main = max(versions, key=lambda v: (versions[v], -min(i for i, c in enumerate(members) if loose_key(c.target) == v)))
+        example = next(c for c in members if loose_key(c.target) == main)
         for ctx in members:
-            if fold(ctx.target) != main:
+            if loose_key(ctx.target) != main:
                 where = f"{example.article}/{example.segment.id}"
                 findings.append(ctx.finding("inconsistent-translation", f"the same English is translated differently in "
                                             f"{where}: “{example.target[:80]}”"))

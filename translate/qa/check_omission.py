@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from translate.qa.numbers import EN_MONTHS
 from translate.qa.registry import register
-from translate.qa.text import fold, source_names
+from translate.qa.text import loose_key, source_names
 
 register("end-punctuation", "omission", "warning", "the French ends unlike the English (question, exclamation, cut short)")
 register("quotes-missing", "omission", "warning", "a quotation marked in one language only")
@@ -42,7 +42,7 @@ def exonyms() -> dict[str, set[str]]:
         if not line.strip() or line.startswith("#"):
             continue
         en, _, fr = line.partition("\t")
-        out.setdefault(fold(en), set()).update(fold(f) for f in fr.split("|") if f.strip())
+        out.setdefault(loose_key(en), set()).update(loose_key(f) for f in fr.split("|") if f.strip())
     return out
 
 
@@ -54,14 +54,14 @@ def _end(text: str) -> str:
 def _present(name: str, target_words: list[str], target_folded: str) -> bool:
     from rapidfuzz import fuzz
 
-    key = fold(name)
+    key = loose_key(name)
     if key in target_folded:
         return True
     for form in exonyms().get(key, ()):
         if form in target_folded:
             return True
     for part in name.split():
-        p = fold(part)
+        p = loose_key(part)
         if not p or p in _CONNECTORS or p in _SKIP:
             continue
         for form in exonyms().get(p, ()):
@@ -83,7 +83,7 @@ def generic_words() -> frozenset[str]:
 
 def _generic(name: str) -> bool:
     """A name made only of words French translates (the Government, World War II, New Year's Eve)."""
-    parts = [fold(p) for p in re.split(r"[\s'’-]+", name) if p]
+    parts = [loose_key(p) for p in re.split(r"[\s'’-]+", name) if p]
     parts = [p for p in parts if p and p not in _CONNECTORS and p != "s" and not re.fullmatch(r"[ivxlc]+", p)]
     return bool(parts) and all(p in generic_words() or p in _SKIP for p in parts)
 
@@ -97,7 +97,7 @@ def _names(source: str) -> list[str]:
         if " " not in name and name.replace(".", "").isupper() and len(letters) <= 3:
             continue
         words = name.split()
-        while len(words) > 1 and fold(words[0]) in _SKIP:  # "On New Year's Eve": the sentence's first word
+        while len(words) > 1 and loose_key(words[0]) in _SKIP:  # "On New Year's Eve": the sentence's first word
             words = words[1:]
         name = " ".join(words)
         if _generic(name):
@@ -130,11 +130,11 @@ def check(ctx) -> list:
         findings.append(ctx.finding("quotes-missing", "the French has quotation marks the English does not: check "
                                     "nothing was added"))
     terms = " ".join(_term_spans(ctx))
-    target_folded = fold(ctx.target)
+    target_folded = loose_key(ctx.target)
     target_words = target_folded.split()
     missing = []
     for name in dict.fromkeys(_names(ctx.source)):
-        significant = [p for p in name.split() if fold(p) not in _SKIP and fold(p) not in _CONNECTORS]
+        significant = [p for p in name.split() if loose_key(p) not in _SKIP and loose_key(p) not in _CONNECTORS]
         if not significant or (terms and name in terms):
             continue
         if len(name) < 2 or name.isdigit():

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from translate.qa.registry import register
-from translate.qa.text import fold, mask_kept, words
+from translate.qa.text import loose_key, mask_kept, words
 from translate.ingest.language import identify
 
 register("untranslated", "untranslated", "error", "the French is the English, or mostly the same")
@@ -64,7 +64,7 @@ def check(ctx) -> list:
     kept = _locked(ctx) + [t.source_text for t in ctx.segment.terms]
     src_words = [w.lower() for w in words(mask_kept(source, source, kept))]
     tgt_words = [w.lower() for w in words(mask_kept(target, source, kept))]
-    if fold(source) == fold(target) and len(src_words) >= 2:
+    if loose_key(source) == loose_key(target) and len(src_words) >= 2:
         return [ctx.finding("untranslated", "the French is the English source: translate it")]
     english = english_only_words()
     if len(tgt_words) >= 3:

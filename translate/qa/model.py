@@ -39,21 +39,6 @@ class Finding:
 
 
 @dataclass
-class Waiver:
-    """A reviewer's decision that one check's finding on one segment is acceptable.
-
-    ``target_sha`` pins the French it was given for: a waiver never covers text written later.
-    """
-
-    segment: str
-    check: str
-    by: str
-    at: str
-    target_sha: str
-    reason: str = ""
-
-
-@dataclass
 class SegmentQA:
     """A segment's findings and its risk (see translate/qa/risk.py)."""
 

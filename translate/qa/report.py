@@ -26,7 +26,7 @@ def ordered(report: QaReport, order: str) -> list[SegmentQA]:
     return report.riskiest() if order == "risk" else list(report.segments)
 
 
-def format_text(report: QaReport, ctx: dict, *, min_severity: str = "info", order: str = "risk",
+def text_report(report: QaReport, ctx: dict, *, min_severity: str = "info", order: str = "risk",
                 show_all: bool = False, limit: int | None = None) -> str:
     """One block per segment with findings (or every segment with ``show_all``), riskiest first."""
     out = []
@@ -50,7 +50,7 @@ def format_text(report: QaReport, ctx: dict, *, min_severity: str = "info", orde
     return "\n".join(out) + "\n"
 
 
-def format_json(report: QaReport, ctx: dict, *, min_severity: str = "info", order: str = "risk", **_) -> str:
+def json_report(report: QaReport, ctx: dict, *, min_severity: str = "info", order: str = "risk", **_) -> str:
     items = []
     for item in ordered(report, order):
         seg = ctx["segments"][(item.article, item.segment)]
@@ -69,7 +69,7 @@ def format_json(report: QaReport, ctx: dict, *, min_severity: str = "info", orde
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def format_junit(report: QaReport, ctx: dict, *, min_severity: str = "info", order: str = "document", **_) -> str:
+def junit_report(report: QaReport, ctx: dict, *, min_severity: str = "info", order: str = "document", **_) -> str:
     """One test suite per article, one test case per segment; unwaived errors are failures."""
     from lxml import etree
 
@@ -104,7 +104,7 @@ def _gh(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def format_github(report: QaReport, ctx: dict, *, min_severity: str = "info", order: str = "risk", **_) -> str:
+def github_report(report: QaReport, ctx: dict, *, min_severity: str = "info", order: str = "risk", **_) -> str:
     levels = {"error": "error", "warning": "warning", "info": "notice"}
     out = []
     for item in ordered(report, order):
@@ -117,7 +117,7 @@ def format_github(report: QaReport, ctx: dict, *, min_severity: str = "info", or
     return "\n".join(out) + "\n"
 
 
-FORMATS = {"text": format_text, "json": format_json, "junit": format_junit, "github": format_github}
+FORMATS = {"text": text_report, "json": json_report, "junit": junit_report, "github": github_report}
 
 
 def context_for(loaded: Sequence) -> dict:

@@ -8,7 +8,7 @@ from typing import Any
 from translate.core.article import Article
 from translate.qa.config import QaConfig
 from translate.qa.runner import run_qa
-from translate.review.web.hooks import Finding, FindingsProvider, SegmentFindings
+from translate.review.web.hooks import FindingsProvider, FindingView, SegmentFindings
 
 
 def review_findings(config: QaConfig | None = None, *, glossary: Any = None) -> FindingsProvider:
@@ -23,7 +23,7 @@ def review_findings(config: QaConfig | None = None, *, glossary: Any = None) -> 
             qa = report.for_segment(article.slug, seg.id)
             if qa is None:
                 continue
-            shown = [Finding(f.check, "info" if f.waived else f.severity,
+            shown = [FindingView(f.check, "info" if f.waived else f.severity,
                              f.message + (f" (waived by {f.waived_by})" if f.waived else ""))
                      for f in qa.findings if f.severity != "info"]
             out[seg.id] = SegmentFindings(findings=shown, risk=qa.risk, why=qa.explanation)

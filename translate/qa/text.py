@@ -15,7 +15,7 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-def fold(text: str) -> str:
+def loose_key(text: str) -> str:
     """Case, accents and spacing folded: for comparing texts loosely."""
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))

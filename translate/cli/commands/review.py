@@ -180,7 +180,7 @@ def serve(ctx: click.Context, workdir: Path | None, host: str | None, port: int 
 @click.option("--remove", is_flag=True, help="Withdraw the waiver instead.")
 @workdir_option
 @click.pass_context
-def waive(ctx: click.Context, article: str, segment_id: str, check_id: str, by: str | None, reason: str, remove: bool,
+def waive_command(ctx: click.Context, article: str, segment_id: str, check_id: str, by: str | None, reason: str, remove: bool,
           workdir: Path | None) -> None:
     """Accept one QA check's finding on one segment of ARTICLE (recorded in the pair file).
 

@@ -64,7 +64,7 @@ def create_app(config: WebConfig):
         "locks": {},  # one writer per article inside this server; the file lock covers other processes
         "locks_guard": threading.Lock(),
     }
-    routes.register(app)
+    routes.register_routes(app)
     return app
 
 

@@ -15,7 +15,7 @@ from translate.core.article import Article
 
 
 @dataclass
-class Finding:
+class FindingView:
     check: str  # the check's id, e.g. "numbers"
     severity: str  # "error", "warning" or "info"
     message: str  # one line: what to fix
@@ -23,7 +23,7 @@ class Finding:
 
 @dataclass
 class SegmentFindings:
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[FindingView] = field(default_factory=list)
     risk: float = 0.0  # higher is riskier; the page's "next risky segment" follows it
     why: str = ""  # the risk explained in one line
 

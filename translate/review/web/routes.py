@@ -20,14 +20,14 @@ from translate.publish.publisher import (
     publish_pair_file,
 )
 from translate.review.diffs import marked_source
-from translate.review.edit import ACTIONS, SegmentConflict, SegmentEdit, UnknownSegment, edit_segments, segment_version
+from translate.review.edit import ACTIONS, SegmentConflict, SegmentEdit, UnknownSegment, edit_segments
 from translate.review.web import security
 from translate.review.web.workspace import FILTERS, SORTS, ArticleView, select
 
 MAX_EDITOR_NAME = 64
 
 
-def register(app: Flask) -> None:
+def register_routes(app: Flask) -> None:
     app.after_request(_headers)
     app.register_error_handler(CSRFError, _csrf_failed)
     app.register_error_handler(404, lambda exc: _fail(404, "No such page. Articles are listed on the workspace page."))
