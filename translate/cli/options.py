@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from translate.core.config import Settings, load_settings
+from translate.core.errors import UsageError
 from translate.mt.backends import choose_backend, load_backend
 from translate.mt.engine import EngineSettings
 from translate.glossary.entries import load_glossary
@@ -73,12 +74,12 @@ def load_engine(settings: Settings, model: str | None, device: str | None, beam_
     model = model or settings.model
     device = device or settings.device
     if backend == "transformers" and compute_type != "auto":
-        raise click.UsageError("--compute-type is a CTranslate2 setting: use --dtype with the transformers backend, "
-                               "or --backend ctranslate2.")
+        raise UsageError("--compute-type is a CTranslate2 setting: use --dtype with the transformers backend, "
+                         "or --backend ctranslate2.")
     explicit_dtype = dtype != "auto"
     if backend == "auto" and explicit_dtype and compute_type != "auto":
-        raise click.UsageError("--dtype (transformers) and --compute-type (CTranslate2) name different backends: "
-                               "give one, or --backend.")
+        raise UsageError("--dtype (transformers) and --compute-type (CTranslate2) name different backends: "
+                         "give one, or --backend.")
 
     def announce(line: str) -> None:
         click.echo(line, err=True)

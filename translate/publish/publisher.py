@@ -235,8 +235,6 @@ def block_runs(block: Block, fmt: str = "text") -> list[Run]:
 def source_markup(seg) -> list:
     """The target's inline codes with the markup of the source's codes of the same id: markup
     in a target is never trusted, and a code the source lacks is dropped (its text stays)."""
-    from dataclasses import replace
-
     known = {code.id: code for code in getattr(seg, "codes", None) or []}
     out = []
     for code in getattr(seg, "target_codes", None) or []:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Sequence, Union
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from translate.core.errors import InputError
 from translate.publish.typography import TypographyRule, apply_typography
@@ -134,8 +135,6 @@ class _TagReader:
     """Start tags, end tags and text of a small HTML fragment (stdlib parser, never executes)."""
 
     def __init__(self, fragment: str) -> None:
-        from html.parser import HTMLParser
-
         self.items: list[tuple[str, str, tuple[tuple[str, str], ...]]] = []  # (what, tag or text, attrs)
         reader = self
 
@@ -312,8 +311,6 @@ def _escape_marker(marker: str) -> str:
 
 def md_url(url: str) -> str:
     """A link destination that cannot break out of ``[text](...)``."""
-    from urllib.parse import quote
-
     return re.sub(r"[()<>\s\\]", lambda m: quote(m.group(0), safe=""), url)
 
 

@@ -12,6 +12,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
 from typing import Sequence
 
 from translate.core.article import Article, Segment
@@ -153,8 +155,6 @@ def _glossary_terms(article: Article, glossary_path) -> str:
         return "pair file"
     if glossary_path is None:
         return "none"
-    from pathlib import Path
-
     if not Path(glossary_path).exists():
         return "none"
     glossary = load_glossary(Path(glossary_path))
@@ -247,7 +247,6 @@ def _pct(value: float | None) -> str:
 def render_report(review: ArticleReview) -> str:
     """A self-contained HTML page (inline CSS, no scripts or external resources)."""
     import jinja2
-    from importlib import resources
 
     template_text = resources.files("translate.resources").joinpath("review_report.html.j2").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
