@@ -679,7 +679,7 @@ def _check_model_folder(folder: Path) -> None:
 
 def _in_hub_cache(name: str, kwargs: dict) -> bool:
     try:
-        from huggingface_hub import try_to_load_from_cache
+        from huggingface_hub import try_to_load_from_cache  # lazy: heavy; only for a hub id
 
         found = try_to_load_from_cache(name, "config.json", revision=kwargs.get("revision"))
         return isinstance(found, str)

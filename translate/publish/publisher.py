@@ -24,6 +24,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Sequence
 from urllib.parse import quote, urlsplit
 
+from filelock import Timeout
+from markupsafe import Markup, escape
+
 from translate.core.paths import PAIR_SUFFIXES
 from translate.core.article import Article, Block, State
 from translate.core.errors import InputError, PairFileError, TranslateError
@@ -309,8 +312,6 @@ def _tag(role: str, level: int) -> str:
 
 
 def _markup(html: str):
-    from markupsafe import Markup
-
     return Markup(html)  # built by runs_to_html: text escaped, tags from the allowed list
 
 
@@ -545,8 +546,6 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
                       glossary_check: GlossaryCheck | None = None, glossary_label: str = "",
                       now: Callable[[], datetime] | None = None) -> PublishResult:
     """Publish the French article of ``pair_file`` under ``config.out``; see the module docstring."""
-    from filelock import Timeout
-
     now = now or (lambda: datetime.now(timezone.utc))
     if config.fmt not in FORMATS:
         raise InputError(f"unknown format {config.fmt!r}: use html or md.")
@@ -658,8 +657,6 @@ def _entry(context: dict[str, Any], env, index_path: Path, out_file: Path, pair_
 
 
 def _attr(value: str) -> str:
-    from markupsafe import escape
-
     return str(escape(value))
 
 

@@ -133,7 +133,7 @@ def _local_source(model: str) -> tuple[Path, str]:
         _check_model_folder(folder)
         return folder, _folder_fingerprint(folder)
     try:
-        from huggingface_hub import snapshot_download
+        from huggingface_hub import snapshot_download  # lazy: heavy; only for a hub id
 
         folder = Path(snapshot_download(model, local_files_only=True))
     except Exception:  # noqa: BLE001 - not cached
