@@ -388,6 +388,20 @@ def test_end_to_end_from_translate_run(test_model_dir, tmp_path):
     assert result.exit_code == 1 and "segments are not final" in result.output
     assert not out.exists()
     edit(pair, lambda a: [setattr(s, "state", "final") for s in a.segments])
+    # The random-weight model's French is meaningless: the QA gate holds it back, naming each error.
+    result = runner.invoke(main, ["publish", str(pair), "--workdir", str(work), "--out", str(out)])
+    assert result.exit_code == 1 and "the QA found" in result.output and "translate review waive" in result.output
+    assert not out.exists()
+    # A reviewer accepts every finding (waivers in the pair file): the gate lets it through.
+    from translate.qa.runner import run_qa
+
+    article, _ = read_pair_file(pair)
+    errors = [(f.segment, f.check) for f in run_qa([article]).errors]
+    assert errors
+    for seg_id, check in errors:
+        result = runner.invoke(main, ["review", "waive", "short-story", "--workdir", str(work), "--segment", seg_id,
+                                      "--check", check, "--by", "desk", "--reason", "test model"])
+        assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["publish", str(pair), "--workdir", str(work), "--out", str(out)])
     assert result.exit_code == 0, result.output
     page = out / "short-story.html"

@@ -40,6 +40,7 @@ REVISION_PREFIX = "tr-revision:"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 _QUALIFIER = {ORIGIN_MT: "mt-suggestion", ORIGIN_TM_EXACT: "exact-match", ORIGIN_TM_FUZZY: "fuzzy-match"}
+_QA_PRIORITY = {"error": 1, "warning": 5, "info": 9}
 _STATE_OUT = {"initial": "needs-translation", "translated": "translated", "reviewed": "signed-off", "final": "final"}
 _STATE_IN = {
     "new": "initial", "needs-translation": "initial",
@@ -100,6 +101,10 @@ def article_to_xliff12(article: Article, stamp: dict[str, str] | None = None) ->
                 write_content(target, seg.target, seg.target_codes, xliff12=True)
             for note in seg.notes:
                 etree.SubElement(unit, _q("note"), **{"from": "translate"}).text = note
+            for issue in seg.qa:  # QA findings (translate/qa/): priority 1 error, 5 warning, 9 info
+                etree.SubElement(unit, _q("note"), **{"from": "translate-qa", "annotates": "target",
+                                 "priority": str(_QA_PRIORITY.get(issue.severity, 9))}).text = \
+                    f"{issue.severity} {issue.check}: {issue.message}"
             if seg.mt is not None:
                 alt = etree.SubElement(unit, _q("alt-trans"), origin=model, alttranstype="proposal")
                 etree.SubElement(alt, _q("source")).text = seg.source

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkabl
 
 from translate.core.errors import ModelError, TranslateError
 from translate.core.public import model_label
+from translate.mt.confidence import SequenceScorer
 from translate.mt.longsplit import split_to_fit
 from translate.mt.precision import choose_dtype, native_bf16
 
@@ -68,6 +69,7 @@ class Translation:
     text: str
     flags: list[str] = field(default_factory=list)
     target_tokens: int = 0  # tokens generated (before decoding), over all parts
+    logprob: float | None = None  # the model's log-probability per token of this output, if the backend gives it
 
 
 @dataclass
@@ -210,6 +212,7 @@ class BatchEngine:
         self.special_ids = set(tokenizer.all_special_ids)
         self._fast_tokens = all(hasattr(tokenizer, name) for name in ("_tokenize", "_convert_token_to_id", "eos_token_id"))
         self._ids_cache: dict[str, list[int]] = {}
+        self._logprobs: dict[str, float | None] = {}  # per source text, filled by backends that score outputs
 
     @contextmanager
     def hooks(self, *, on_batch: Callable[[int], None] | None = None,
@@ -283,17 +286,22 @@ class BatchEngine:
         finally:
             self._ids_cache = {}  # memo for one call only: memory stays bounded over a long run
         out = []
+        logprobs, self._logprobs = self._logprobs, {}
         for parts, seps, flags in plans:
             texts_out, part_flags, produced = [], list(flags), 0
+            weighted: float | None = 0.0  # token-weighted mean over the parts of a split segment
             for i, part in enumerate(parts):
                 translated, capped, n_tokens = results[part]
                 produced += n_tokens
+                lp = logprobs.get(part)
+                weighted = None if lp is None or weighted is None else weighted + lp * max(1, n_tokens)
                 texts_out.append(translated)
                 if i < len(seps):
                     texts_out.append(seps[i])
                 if capped and FLAG_CAPPED not in part_flags:
                     part_flags.append(FLAG_CAPPED)
-            out.append(Translation(text="".join(texts_out), flags=part_flags, target_tokens=produced))
+            logprob = None if weighted is None or not parts else round(weighted / max(1, produced), 4)
+            out.append(Translation(text="".join(texts_out), flags=part_flags, target_tokens=produced, logprob=logprob))
         self.stats.translate_seconds += time.perf_counter() - started
         return out
 
@@ -487,7 +495,9 @@ class MarianEngine(BatchEngine):
         limits = [self.output_limit(len(ids)) for ids in batch]
         beams = max(1, self.settings.beam_size)
         eos = self.model.config.eos_token_id
-        chain = [_PerRowLengthLimit(limits, beams, eos, self.settings.min_new_tokens)]
+        # First in the chain: the model's own confidence in each output (translate/mt/confidence.py).
+        scorer = SequenceScorer(eos, self.tokenizer.pad_token_id, beams=beams, normalized=beams > 1)
+        chain = [scorer, _PerRowLengthLimit(limits, beams, eos, self.settings.min_new_tokens)]
         if processors is not None:
             chain.extend(processors(list(sources), beams))
         kwargs = {"bad_words_ids": None} if self._bad_words is not None else {}
@@ -510,6 +520,7 @@ class MarianEngine(BatchEngine):
             if done is not None:
                 done([row.tolist() for row in generated])
         out = [self._finish_row(generated[row].tolist(), limit) for row, limit in enumerate(limits)]
+        self._logprobs.update(zip(sources, scorer.scores(generated)))
         self.stats.batches += 1
         self.stats.source_tokens += sum(len(ids) for ids in batch)
         self.stats.target_tokens += sum(n for _, _, n in out)

@@ -60,6 +60,7 @@ class LockedTranslation:
     terms: list[TermHit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     target_tokens: int = 0
+    logprob: float | None = None  # the model's confidence in the draft kept (translate/mt/confidence.py)
 
 
 @dataclass
@@ -434,7 +435,8 @@ def translate_locked(engine: Engine, texts: Sequence[str], glossary: Glossary | 
     texts = list(texts)
     hits = [glossary.find(t) if glossary is not None and len(glossary) else [] for t in texts]
     first = engine.translate(texts) if texts else []
-    results = [LockedTranslation(text=tr.text, flags=list(tr.flags), target_tokens=tr.target_tokens) for tr in first]
+    results = [LockedTranslation(text=tr.text, flags=list(tr.flags), target_tokens=tr.target_tokens,
+                                 logprob=getattr(tr, "logprob", None)) for tr in first]
     stats.segments += len(texts)
     todo: list[int] = []
     for i, seg_hits in enumerate(hits):
@@ -515,7 +517,8 @@ def translate_locked(engine: Engine, texts: Sequence[str], glossary: Glossary | 
             stats.segment_paths["forced"] += 1
         else:
             stats.segment_paths["placeholder"] += 1
-        results[i] = LockedTranslation(text, flags, terms, notes, target_tokens=tr.target_tokens)
+        results[i] = LockedTranslation(text, flags, terms, notes, target_tokens=tr.target_tokens,
+                                       logprob=getattr(tr, "logprob", None))
 
     for result in results:
         for hit in result.terms:

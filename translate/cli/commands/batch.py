@@ -32,6 +32,7 @@ def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, dev
     the others: each failure is named at the end, and the exit code is 1 if any failed.
     """
     from translate.pipeline.batch import run_batch
+    from translate.qa.config import qa_config
 
 
     settings = settings_from(ctx)
@@ -56,7 +57,7 @@ def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, dev
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         summary = run_batch(
-            list(inputs), engine, workdir or settings.workdir, glossary=terms,
+            list(inputs), engine, workdir or settings.workdir, glossary=terms, qa=qa_config(settings.source),
             memory=settings.memory, on_progress=display.update,
             on_failure=lambda path, reason: display.message(f"Failed: {reason}"),
             on_warning=lambda text: display.message(f"Warning: {text}"),

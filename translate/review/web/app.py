@@ -19,7 +19,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from translate.formats.exchange import current_user
 from translate.review.web import routes
-from translate.review.web.hooks import FindingsProvider
+from translate.review.web.hooks import FindingsProvider, QaGate
 from translate.review.web.workspace import Workspace
 
 
@@ -33,6 +33,7 @@ class WebConfig:
     token: str | None = None  # required from every request when set (always set off loopback)
     loopback: bool = True  # bound to loopback: requests must name a loopback host
     findings: FindingsProvider | None = None  # QA findings per segment (see hooks.py)
+    qa_gate: QaGate | None = None  # the publish gate's QA: article -> one line per unwaived error (hooks.py)
     secret_key: bytes = field(default_factory=lambda: os.urandom(32))
 
 
