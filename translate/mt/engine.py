@@ -73,6 +73,38 @@ class Translation:
 
 
 @dataclass
+class TranslationPlan:
+    """Texts to translate, as :meth:`BatchEngine.plan` splits them: per text its pieces, the
+    separators between them and its flags; ``pieces`` the unique pieces to send to the model."""
+
+    texts: list[tuple[list[str], list[str], list[str]]]
+    pieces: list[str]
+
+    def assemble(self, results: dict[str, tuple[str, bool, int]],
+                 logprobs: dict[str, float | None] | None = None) -> list[Translation]:
+        """One :class:`Translation` per text from (text, capped, target tokens) per piece, with
+        the model's confidence where the backend scored the pieces (``logprobs``, per piece)."""
+        logprobs = logprobs or {}
+        out = []
+        for parts, seps, flags in self.texts:
+            texts_out, part_flags, produced = [], list(flags), 0
+            weighted: float | None = 0.0  # token-weighted mean over the parts of a split segment
+            for i, part in enumerate(parts):
+                translated, capped, n_tokens = results[part]
+                produced += n_tokens
+                lp = logprobs.get(part)
+                weighted = None if lp is None or weighted is None else weighted + lp * max(1, n_tokens)
+                texts_out.append(translated)
+                if i < len(seps):
+                    texts_out.append(seps[i])
+                if capped and FLAG_CAPPED not in part_flags:
+                    part_flags.append(FLAG_CAPPED)
+            logprob = None if weighted is None or not parts else round(weighted / max(1, produced), 4)
+            out.append(Translation(text="".join(texts_out), flags=part_flags, target_tokens=produced, logprob=logprob))
+        return out
+
+
+@dataclass
 class EngineStats:
     load_seconds: float = 0.0
     translate_seconds: float = 0.0
@@ -266,8 +298,19 @@ class BatchEngine:
             raise ModelError(f"the {self.backend_name} backend cannot apply logits processors; "
                              "use the transformers backend for constrained decoding.")
         started = time.perf_counter()
-        pieces: dict[str, list[int]] = {}
+        try:
+            plan = self.plan(texts)
+            results = self._translate_unique(plan.pieces, logits_processors)
+        finally:
+            self._ids_cache = {}  # memo for one call only: memory stays bounded over a long run
+        logprobs, self._logprobs = self._logprobs, {}
+        self.stats.translate_seconds += time.perf_counter() - started
+        return plan.assemble(results, logprobs)
+
+    def plan(self, texts: Sequence[str]) -> "TranslationPlan":
+        """How ``texts`` will be translated: each split to fit the input limit, the unique pieces."""
         plans: list[tuple[list[str], list[str], list[str]]] = []  # (pieces, separators, flags)
+        pieces: dict[str, None] = {}
         for text in texts:
             flags: list[str] = []
             if not text.strip():
@@ -280,30 +323,18 @@ class BatchEngine:
                 flags.append(FLAG_SPLIT)
             plans.append((parts, seps, flags))
             for part in parts:
-                pieces.setdefault(part, [])
-        try:
-            results = self._translate_unique(list(pieces), logits_processors)
-        finally:
-            self._ids_cache = {}  # memo for one call only: memory stays bounded over a long run
-        out = []
-        logprobs, self._logprobs = self._logprobs, {}
-        for parts, seps, flags in plans:
-            texts_out, part_flags, produced = [], list(flags), 0
-            weighted: float | None = 0.0  # token-weighted mean over the parts of a split segment
-            for i, part in enumerate(parts):
-                translated, capped, n_tokens = results[part]
-                produced += n_tokens
-                lp = logprobs.get(part)
-                weighted = None if lp is None or weighted is None else weighted + lp * max(1, n_tokens)
-                texts_out.append(translated)
-                if i < len(seps):
-                    texts_out.append(seps[i])
-                if capped and FLAG_CAPPED not in part_flags:
-                    part_flags.append(FLAG_CAPPED)
-            logprob = None if weighted is None or not parts else round(weighted / max(1, produced), 4)
-            out.append(Translation(text="".join(texts_out), flags=part_flags, target_tokens=produced, logprob=logprob))
-        self.stats.translate_seconds += time.perf_counter() - started
-        return out
+                pieces.setdefault(part, None)
+        return TranslationPlan(plans, list(pieces))
+
+    def batch_plan(self, texts: list[str]) -> tuple[list[list], list[list[int]]]:
+        """(encoded texts, batches of indices into ``texts``): length-sorted, under the token budget.
+
+        Every engine builds its batches here, so a distributed run (translate/pipeline/ray_batch.py)
+        sends exactly the batches a local run would generate.
+        """
+        encoded = [self._encode(t) for t in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]), reverse=True)
+        return encoded, self._batches(order, encoded)
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         limit = self.max_input_tokens
@@ -319,10 +350,9 @@ class BatchEngine:
     def _translate_unique(self, texts: list[str], processors=None) -> dict[str, tuple[str, bool, int]]:
         if not texts:
             return {}
-        encoded = [self._encode(t) for t in texts]
-        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]), reverse=True)
+        encoded, batches = self.batch_plan(texts)
         results: dict[str, tuple[str, bool, int]] = {}
-        for batch in self._batches(order, encoded):
+        for batch in batches:
             if self.should_stop is not None and self.should_stop():
                 raise StopRequested("stopped on request between batches")
             outputs = self._generate_fitting([encoded[i] for i in batch], [texts[i] for i in batch], processors)

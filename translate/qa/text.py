@@ -40,7 +40,7 @@ def source_names(source: str) -> list[str]:
 def mask_kept(target: str, source: str, extra: list[str] = ()) -> str:
     """The target with URLs, the source's names copied verbatim and ``extra`` forms blanked out."""
     masked = URL.sub(" ", target)
-    for form in sorted(set(source_names(source)) | set(f for f in extra if f), key=len, reverse=True):
+    for form in sorted(set(source_names(source)) | set(f for f in extra if f), key=lambda f: (-len(f), f)):
         if len(form) > 1:
             masked = masked.replace(form, " ")
     return masked
