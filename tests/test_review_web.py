@@ -395,7 +395,7 @@ def test_serve_refuses_other_hosts_without_a_strong_token(work):
     result = runner.invoke(main, ["review", "serve", "--workdir", str(work), "--host", "0.0.0.0", "--token", "short"])
     assert result.exit_code == 2 and "at least 16 characters" in result.output
     result = runner.invoke(main, ["review", "serve", "--workdir", str(work / "missing")])
-    assert result.exit_code == 1 and "no such workspace" in result.output
+    assert result.exit_code == 2 and "no such workspace" in result.output
 
 
 def test_serve_without_the_web_extra_says_how_to_install_it(work, monkeypatch):

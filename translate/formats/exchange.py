@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from lxml import etree
+
 from translate.core.article import ORIGIN_HUMAN, STATE_ORDER, Article, Candidate, Segment, State
 from translate.core.errors import PairFileError, TranslateError
 from translate.core.fsio import check_write_target
@@ -98,8 +100,6 @@ class Incoming:
 
 def read_incoming(path: Path) -> Incoming:
     """Parse and validate a file from a CAT tool; every problem is a :class:`PairFileError`."""
-    from lxml import etree
-
 
     try:
         root = read_xml_file(path, "pair file")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import etree
+
 from translate.core.article import ORIGIN_HUMAN, STATES, Article, Block, Metadata, QaIssue, Segment, Waiver
 from translate.core.errors import PairFileError, TranslateError
 from translate.core.fsio import atomic_write_bytes
@@ -48,8 +50,6 @@ def _q(ns: str, tag: str) -> str:
 
 def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> bytes:
     """Serialise ``article`` (with its targets) as an XLIFF 2.1 document."""
-    from lxml import etree
-
     root = etree.Element(_q(XLIFF, "xliff"), nsmap=NSMAP, version="2.1", srcLang="en", trgLang="fr")
     file_el = etree.SubElement(root, _q(XLIFF, "file"), id="f1")
     if article.source_path is not None:
@@ -147,8 +147,6 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
 
 def _write_original_data(unit, block: Block) -> None:
     """The unit's ``<originalData>``: the markup of its inline codes (see translate/core/inline.py)."""
-    from lxml import etree
-
     data = original_data(block.segments)
     if data:
         holder = etree.SubElement(unit, _q(XLIFF, "originalData"))
@@ -162,8 +160,6 @@ _CANDIDATE_TYPES = {"tm": ("tm", None), "previous": ("other", "tr:previous"), "o
 
 
 def _write_candidate(matches, seg_id: str, cand) -> None:
-    from lxml import etree
-
     mtype, subtype = _CANDIDATE_TYPES.get(cand.kind, ("other", None))
     attrs = {"ref": f"#{seg_id}", "type": mtype}
     if subtype:
@@ -202,8 +198,6 @@ def _read_candidate(match):
 
 
 def _meta_group(parent, category: str, values: dict[str, str | None]) -> None:
-    from lxml import etree
-
     group = etree.SubElement(parent, _q(MDA, "metaGroup"), category=category)
     for key, value in values.items():
         if value is not None:

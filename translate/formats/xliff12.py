@@ -27,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lxml import etree
+
 from translate import __version__
 from translate.core.article import ORIGIN_MT, ORIGIN_TM_EXACT, ORIGIN_TM_FUZZY, Article, State
 from translate.core.inline import read_content, write_content
@@ -55,7 +57,7 @@ def _q(tag: str) -> str:
 @lru_cache(maxsize=2)
 def xliff12_schema(variant: str = "strict"):
     """The 1.2 schema, offline: its import of the W3C xml.xsd is mapped to the vendored copy."""
-    import xmlschema
+    import xmlschema  # lazy: ~0.25 s to import; only schema validation needs it
 
 
     base = schema_dir()
@@ -73,8 +75,6 @@ def validate_xliff12(root, variant: str = "strict") -> list[str]:
 
 def article_to_xliff12(article: Article, stamp: dict[str, str] | None = None) -> bytes:
     """The article as an XLIFF 1.2 document (valid against the strict schema)."""
-    from lxml import etree
-
     root = etree.Element(_q("xliff"), nsmap={None: XLIFF12}, version="1.2")
     file_el = etree.SubElement(root, _q("file"), original=article.slug, datatype="plaintext",
                                **{"source-language": "en", "target-language": "fr"})

@@ -6,6 +6,7 @@ An :class:`MarianEngine` is created by the caller and passed down; nothing here 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
@@ -14,6 +15,7 @@ import re
 import time
 import urllib.error
 import urllib.request
+import warnings
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -503,8 +505,6 @@ class MarianEngine(BatchEngine):
         return engine
 
     def _release_memory(self) -> None:
-        import gc
-
         import torch
 
         gc.collect()
@@ -659,8 +659,6 @@ class _PerRowLengthLimit:
 
 def _quiet_transformers() -> None:
     # Progress bars and advisory warnings from loading would drown the CLI's own output.
-    import warnings
-
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
@@ -687,8 +685,6 @@ def quantize_int8(model):
     Weights are stored in int8 per output channel; activations are quantized on the fly per
     batch (fbgemm kernels on x86). Embeddings, layer norms and attention products stay float32.
     """
-    import warnings
-
     import torch
 
     with warnings.catch_warnings():
@@ -724,7 +720,7 @@ def _check_model_folder(folder: Path) -> None:
 
 def _in_hub_cache(name: str, kwargs: dict) -> bool:
     try:
-        from huggingface_hub import try_to_load_from_cache
+        from huggingface_hub import try_to_load_from_cache  # lazy: heavy; only for a hub id
 
         found = try_to_load_from_cache(name, "config.json", revision=kwargs.get("revision"))
         return isinstance(found, str)

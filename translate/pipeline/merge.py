@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz, process
+
 from translate.core.article import ORIGIN_HUMAN, ORIGIN_MT, STATE_ORDER, Article, Segment, State
 from translate.pipeline.history import HISTORY, add_history, entry_from
 
@@ -94,8 +96,6 @@ def keep_previous_versions(article: Article, gone: list[Segment], existing: Arti
     :data:`CHANGED_THRESHOLD`; else the sentence at the nearest position. Returns how many
     entries were added.
     """
-    from rapidfuzz import fuzz, process
-
     segments = article.segments
     if not segments:
         return 0

@@ -24,6 +24,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Sequence
 from urllib.parse import quote, urlsplit
 
+from filelock import Timeout
+from markupsafe import Markup, escape
+
 from translate.core.paths import PAIR_SUFFIXES
 from translate.core.article import Article, Block, State
 from translate.core.errors import InputError, PairFileError, TranslateError
@@ -242,8 +245,6 @@ def block_runs(block: Block, fmt: str = "text") -> list[Run]:
 def source_markup(seg) -> list:
     """The target's inline codes with the markup of the source's codes of the same id: markup
     in a target is never trusted, and a code the source lacks is dropped (its text stays)."""
-    from dataclasses import replace
-
     known = {code.id: code for code in getattr(seg, "codes", None) or []}
     out = []
     for code in getattr(seg, "target_codes", None) or []:
@@ -318,8 +319,6 @@ def _tag(role: str, level: int) -> str:
 
 
 def _markup(html: str):
-    from markupsafe import Markup
-
     return Markup(html)  # built by runs_to_html: text escaped, tags from the allowed list
 
 
@@ -568,8 +567,6 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
                       qa_check: Callable[[Article], Sequence[str]] | None = None, qa_label: str = "",
                       now: Callable[[], datetime] | None = None) -> PublishResult:
     """Publish the French article of ``pair_file`` under ``config.out``; see the module docstring."""
-    from filelock import Timeout
-
     now = now or (lambda: datetime.now(timezone.utc))
     if config.fmt not in FORMATS:
         raise InputError(f"unknown format {config.fmt!r}: use html or md.")
@@ -682,8 +679,6 @@ def _entry(context: dict[str, Any], env, index_path: Path, out_file: Path, pair_
 
 
 def _attr(value: str) -> str:
-    from markupsafe import escape
-
     return str(escape(value))
 
 

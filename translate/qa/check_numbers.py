@@ -8,6 +8,7 @@ June 16, 10:30 a.m.) is a warning naming the French form. Number words are soft:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -97,9 +98,6 @@ def check(ctx) -> list:
 def _french_fix(q: Quantity) -> str:
     """The French form of a figure left in English form, keeping the words around it
     ("2.3 millions de dollars" → "2,3 millions de dollars")."""
-    import re
-
-
     if q.kind in ("number", "percent", "year"):
         m = re.match(r"\d[\d,.]*", q.text)
         if m:

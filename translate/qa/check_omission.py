@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz
 
 from translate.qa.numbers import EN_MONTHS
 from translate.qa.registry import register
@@ -34,8 +37,6 @@ _QUOTES_TGT = re.compile(r"[“”\"«»‘]")
 
 @lru_cache(maxsize=1)
 def exonyms() -> dict[str, set[str]]:
-    from importlib import resources
-
     out: dict[str, set[str]] = {}
     text = resources.files("translate.resources").joinpath("qa_exonyms.tsv").read_text("utf-8")
     for line in text.splitlines():
@@ -52,8 +53,6 @@ def _end(text: str) -> str:
 
 
 def _present(name: str, target_words: list[str], target_folded: str) -> bool:
-    from rapidfuzz import fuzz
-
     key = loose_key(name)
     if key in target_folded:
         return True
@@ -75,8 +74,6 @@ def _present(name: str, target_words: list[str], target_folded: str) -> bool:
 
 @lru_cache(maxsize=1)
 def generic_words() -> frozenset[str]:
-    from importlib import resources
-
     text = resources.files("translate.resources").joinpath("qa_generic_words.txt").read_text("utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 

@@ -9,7 +9,9 @@ words that are not French words (translate/resources/qa_english_words.txt).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from importlib import resources
 
 from translate.qa.registry import register
 from translate.qa.text import loose_key, mask_kept, words
@@ -25,8 +27,6 @@ LANGID_CONFIDENCE = 0.95
 
 @lru_cache(maxsize=1)
 def english_only_words() -> frozenset[str]:
-    from importlib import resources
-
     text = resources.files("translate.resources").joinpath("qa_english_words.txt").read_text("utf-8")
     return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
@@ -37,8 +37,6 @@ COPIED_RUN = 3  # lower-case English words in a row, copied into the French
 def _copied_run(source: str, target: str, kept: list[str]) -> str:
     """The first run of ``COPIED_RUN`` or more lower-case words of the source found as they are in
     the French (names, which are capitalised, and locked forms do not count)."""
-    import re
-
     src = [w for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", source)]
     masked = mask_kept(target, source, kept)
     tgt_text = " " + " ".join(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", masked)) + " "

@@ -7,6 +7,8 @@ A family module registers its checks with :func:`register` and runs them in a fu
 
 from __future__ import annotations
 
+import importlib
+
 from translate.qa.model import SEVERITIES, CheckInfo
 
 CHECKS: dict[str, CheckInfo] = {}
@@ -28,8 +30,6 @@ def register(id: str, family: str, severity: str, title: str) -> CheckInfo:
 
 def family_modules():
     """The family modules, imported (each registers its checks on import)."""
-    import importlib
-
     return [importlib.import_module(f"translate.qa.check_{name}") for name in FAMILIES]
 
 

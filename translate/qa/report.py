@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
+from lxml import etree
+
 from translate.qa.model import SEVERITY_RANK, SegmentQA
 from translate.qa.runner import QaReport
 
@@ -71,8 +73,6 @@ def json_report(report: QaReport, ctx: dict, *, min_severity: str = "info", orde
 
 def junit_report(report: QaReport, ctx: dict, *, min_severity: str = "info", order: str = "document", **_) -> str:
     """One test suite per article, one test case per segment; unwaived errors are failures."""
-    from lxml import etree
-
     suites = etree.Element("testsuites", name="translate qa")
     total = failures = 0
     for article in report.articles:

@@ -112,7 +112,7 @@ def serve(ctx: click.Context, workdir: Path | None, host: str | None, port: int 
     what is on disk, refused with both texts shown when someone saved the segment meanwhile.
     """
     from translate.core.config import read_section
-    from translate.core.errors import ConfigError, TranslateError
+    from translate.core.errors import ConfigError, TranslateError, UsageError
     from translate.review.web import MISSING_HINT
 
     try:
@@ -139,13 +139,13 @@ def serve(ctx: click.Context, workdir: Path | None, host: str | None, port: int 
     token = token or table.get("token") or None
     loopback = is_loopback(host)
     if not loopback and not token:
-        raise click.UsageError(f"--host {host} is reachable from other machines: give a token (--token, "
-                               "$TRANSLATE_REVIEW_TOKEN or token under [review] in translate.toml).")
+        raise UsageError(f"--host {host} is reachable from other machines: give a token (--token, "
+                         "$TRANSLATE_REVIEW_TOKEN or token under [review] in translate.toml).")
     if token and (problem := check_token_strength(token)):
-        raise click.BadParameter(problem, param_hint="--token")
+        raise UsageError(f"--token: {problem}")
     workdir = workdir or settings.workdir
     if not Path(workdir).is_dir():
-        raise TranslateError(f"{workdir}: no such workspace. Run `translate run ARTICLE` first, or give --workdir.")
+        raise UsageError(f"{workdir}: no such workspace. Run `translate run ARTICLE` first, or give --workdir.")
     app = create_app(WebConfig(workdir=Path(workdir), glossary=settings.glossary, memory=settings.memory,
                                settings=settings, editor=by or "", token=token, loopback=loopback,
                                findings=review_findings(qa), qa_gate=qa_check_for(qa)[0]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,6 @@ def create_app(config: WebConfig):
 
 def _when(value: str | None) -> str:
     """An ISO 8601 time as people read it: ``2026-12-02 18:00 UTC`` (the value itself if it is not one)."""
-    from datetime import datetime, timezone
-
     if not value:
         return ""
     try:
