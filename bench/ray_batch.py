@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+from contextlib import contextmanager
 import sys
 import time
 from pathlib import Path
@@ -67,6 +68,18 @@ class InstantEngine:
 
     def stamp(self) -> dict[str, str]:
         return {"model": "instant"}
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    @contextmanager
+    def hooks(self, *, on_batch=None, should_stop=None):
+        saved = self.on_batch, self.should_stop
+        self.on_batch, self.should_stop = on_batch, should_stop
+        try:
+            yield
+        finally:
+            self.on_batch, self.should_stop = saved
 
     def translate(self, texts, *, logits_processors=None):
         from translate.mt.engine import Translation
