@@ -46,7 +46,12 @@ translate review diff "$slug" --workdir "$work" --edited --no-color || exit $?
 step "6. The desk approves: translate review approve $slug --by desk"
 translate review approve "$slug" --workdir "$work" --by desk || exit $?
 
-step "7. Publish: translate publish $slug --out $ws/fr --index $ws/index.json"
+step "7. Automatic QA, riskiest segments first: translate qa $slug --top 3 (exit 1 while errors remain)"
+translate qa "$slug" --workdir "$work" --top 3 --no-write
+echo "(exit code $?)"
+python scripts/demo_waive.py "$work" "$slug" || exit $?
+
+step "8. Publish: translate publish $slug --out $ws/fr --index $ws/index.json"
 translate publish "$slug" --workdir "$work" --out "$ws/fr" --index "$ws/index.json" || exit $?
 
 step "Files written (all under $ws/)"

@@ -31,11 +31,9 @@ Exit status 1 if any check failed. Figures go to stdout and, with --report, to a
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import sqlite3

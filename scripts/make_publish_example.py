@@ -1,5 +1,5 @@
 from pathlib import Path
-from translate.core.article import Article, Block, IdAllocator, Metadata, Segment
+from translate.core.article import Article, IdAllocator, Metadata
 from translate.ingest.reader import make_block
 from translate.formats.xliff import article_to_xliff
 

@@ -5,7 +5,6 @@ End to end through the real generate on the random-weight test model (greedy, to
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from click.testing import CliRunner
 
 from translate.pipeline.batch import discover, run_batch, up_to_date
 from translate.cli.group import main
-from translate.mt.engine import EngineSettings, MarianEngine
 from translate.pipeline.workflow import settings_stamp
 from translate.formats.xliff import read_pair_file
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from translate.cli.group import main
@@ -38,3 +39,28 @@ def test_unknown_option_is_a_usage_error():
     result = CliRunner().invoke(main, ["run", "--frobnicate", "x.txt"])
     assert result.exit_code == 2
     assert "No such option" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["model", "info", "--model", "no-model", "--backend", "transformers", "--compute-type", "int8"],
+     "--compute-type is a CTranslate2 setting"),
+    (["model", "info", "--model", "no-model", "--dtype", "float32", "--compute-type", "int8"],
+     "name different backends"),
+    (["review", "serve", "--host", "0.0.0.0", "--port", "0"], "reachable from other machines: give a token"),
+    (["review", "serve", "--host", "0.0.0.0", "--port", "0", "--token", "short"], "--token: the token must be at least"),
+    (["review", "serve", "--workdir", "missing", "--port", "0"], "missing: no such workspace"),
+    (["glossary", "check", "--workdir", "work"], "no glossary: pass --glossary"),
+])
+def test_usage_errors_take_the_one_error_path(args, message, tmp_path, monkeypatch):
+    """Contradicting options and missing inputs: exit 2, one `Error:` line from the CLI's one
+    error mapping (no click usage banner), no traceback, nothing loaded or served."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()  # no translate.toml above: the defaults apply
+    monkeypatch.delenv("TRANSLATE_REVIEW_TOKEN", raising=False)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    errors = [line for line in lines if line.startswith("Error:")]
+    assert len(errors) == 1 and message in errors[0], result.output
+    assert lines[-1] == errors[0] and "Usage:" not in result.output and "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
+import goldens
+
 from translate.core.article import Article, Block, Candidate, IdAllocator, Segment
 from translate.cli.group import main
-from translate.core.errors import InputError, PairFileError
+from translate.core.errors import InputError
 from translate.ingest.reader import make_block
 from translate.pipeline.memory import Entry
 from translate.formats.exchange import export_article, read_incoming
@@ -20,7 +21,7 @@ from translate.formats.xliff import write_pair_file
 from translate.formats.xliff12 import validate_xliff12
 from translate.core.xmlsafe import parse_xml
 
-GOLDEN = Path(__file__).parent / "golden" / "pair"
+GOLDEN = goldens.GOLDEN / "pair"
 STAMP = {"tool": "translate", "model": "Helsinki-NLP/opus-mt-en-fr", "model-revision": "abc123", "beam-size": "4"}
 
 
@@ -40,11 +41,21 @@ def sample() -> Article:
 
 
 def check_golden(name: str, data: bytes) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    assert data.decode("utf-8") == path.read_text("utf-8"), f"{name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it)"
+    goldens.check_golden(GOLDEN / name, data)  # a missing golden fails; UPDATE_GOLDEN=1 writes it
+
+
+def test_a_missing_golden_file_fails_and_is_not_written(tmp_path, monkeypatch):
+    monkeypatch.delenv("UPDATE_GOLDEN", raising=False)
+    missing = tmp_path / "golden" / "new.xlf"
+    with pytest.raises(pytest.fail.Exception, match="missing; to create it: UPDATE_GOLDEN=1"):
+        goldens.check_golden(missing, b"<xliff/>")
+    assert not missing.exists()  # a test never approves its own output
+    monkeypatch.setenv("UPDATE_GOLDEN", "1")  # the explicit way to write it
+    goldens.check_golden(missing, b"<xliff/>")
+    monkeypatch.delenv("UPDATE_GOLDEN")
+    goldens.check_golden(missing, b"<xliff/>")
+    with pytest.raises(AssertionError, match="differs from its golden file"):
+        goldens.check_golden(missing, b"<xliff version='2.1'/>")
 
 
 @pytest.mark.parametrize("fmt, name", [("xliff21", "geneva-summit.xlf"), ("xliff12", "geneva-summit.xliff12.xlf")])

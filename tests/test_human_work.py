@@ -61,6 +61,19 @@ def segments(pair: Path):
     return read_pair_file(pair)[0].segments
 
 
+def waive_qa(pair: Path, work: Path) -> None:
+    """The random-weight model's French is meaningless, so the QA gate would hold it back: a reviewer
+    waives each finding (as in the pair file), which these tests of other rules take as given."""
+    from translate.qa.runner import run_qa
+    from translate.qa.workspace import waive
+
+    article, _ = read_pair_file(pair)
+    errors = {(f.segment, f.check) for f in run_qa([article]).errors}
+    assert errors  # else this helper is not needed any more
+    for seg_id, check in sorted(errors):
+        waive(pair.stem, work, segment=seg_id, check=check, by="desk", reason="test model")
+
+
 def export(work: Path, slug: str, dest: Path, fmt: str = "xliff21") -> Path:
     result = cli("pair", "export", slug, "--workdir", work, "--format", fmt, "-o", dest)
     assert result.exit_code == 0, result.output
@@ -343,6 +356,7 @@ def test_a_draft_never_replaces_the_reviewed_page_even_with_another_index(case, 
     ids = {s.id: (None, "final") for s in segments(pair)}
     edit_xliff21(pair, tmp_path / "all.xlf", ids)
     assert cli("pair", "import", tmp_path / "all.xlf", "--workdir", work).exit_code == 0
+    waive_qa(pair, work)
     out = tmp_path / "fr"
     glossary = tmp_path / "glossary.tsv"  # the gate's check, on a term the article lacks
     glossary.write_text("en\tfr\nZzyzx\tZzyzx\n", "utf-8")

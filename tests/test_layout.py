@@ -80,3 +80,54 @@ def test_our_own_modules_are_imported_at_the_top():
                     if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("translate"):
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, "import these at the top of the module: " + ", ".join(offenders)
+
+
+def test_one_public_definition_per_name():
+    """A public class or function name is defined once in the package, so a name means one thing.
+    Two kinds of module share a name by design: each command module's click functions (found by
+    click's names, never imported by name) and each QA family's ``check`` entry point (called as
+    ``module.check`` by translate/qa/runner.py)."""
+    places: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[:2] == ("cli", "commands"):
+            continue
+        for node in ast.parse(path.read_text("utf-8")).body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and not node.name.startswith("_"):
+                if rel.parts[0] == "qa" and rel.name.startswith("check_") and node.name == "check":
+                    continue
+                places.setdefault(node.name, []).append(str(rel))
+    twice = {name: where for name, where in places.items() if len(where) > 1}
+    assert not twice, f"defined more than once: {twice}"
+
+
+# Heavy libraries a function imports locally without saying why: everyone knows (seconds to import).
+HEAVY = {"torch", "transformers", "ctranslate2", "spacy", "ray", "sentencepiece", "huggingface_hub"}
+
+
+def test_function_local_imports_are_heavy_or_say_why():
+    """Outside cli/, a third-party or standard-library import inside a function is a heavy library,
+    or carries a `# lazy: why` comment (on its line or the line above); else it belongs at the top."""
+    offenders = set()
+    for path in PACKAGE.rglob("*.py"):
+        if "cli" in path.relative_to(PACKAGE).parts:
+            continue
+        text = path.read_text("utf-8")
+        lines = text.splitlines()
+        for fn in ast.walk(ast.parse(text)):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.ImportFrom):
+                    names = [node.module or ""]
+                elif isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                else:
+                    continue
+                if all(n.split(".")[0] in HEAVY for n in names):
+                    continue
+                said = lines[node.lineno - 1] + (lines[node.lineno - 2] if node.lineno > 1 else "")
+                if "# lazy:" not in said:
+                    offenders.add(f"{path.relative_to(ROOT)}:{node.lineno} ({', '.join(names)})")
+    assert not offenders, ("import at the top of the module, or say why not with `# lazy: ...`: "
+                           + ", ".join(sorted(offenders)))

@@ -115,9 +115,13 @@ def test_constrained_decoding_under_beam_search(engine):
                         device=engine.device, settings=EngineSettings(beam_size=3), is_test_model=True)
     g = glossary_of("Moscow\tMoscou\tplace", "Vladimir Putin\tVladimir Poutine\tperson", "Ukraine\tUkraine\tplace")
     texts = ["Vladimir Putin returned to Moscow.", "The war in Ukraine goes on, Moscow says."]
-    out = translate_locked(beam, texts, g)
+    stats = LockStats()
+    out = translate_locked(beam, texts, g, stats)
     for text, tr in zip(texts, out):
         assert missing_forms(tr.text, g.find(text)) == [], tr.text
+    # The forms come from the processor steering the beams, not from repair afterwards (with the
+    # processor off, repair would still put every form in and the check above would pass).
+    assert stats.terms["forced"] > 0 and stats.terms["repaired"] == 0, stats
 
 
 def test_locking_end_to_end_on_the_test_corpus(engine, tmp_path):

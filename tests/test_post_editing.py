@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from cattool import edit_xliff12, edit_xliff21
 from translate.cli.group import main
-from translate.pipeline.memory import TranslationMemory
 from translate.formats.schemas import validate_xliff21
 from translate.formats.xliff import read_pair_file
 from translate.core.xmlsafe import read_xml_file

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,6 +10,8 @@ from pathlib import Path
 import html5lib
 import pytest
 from click.testing import CliRunner
+
+import goldens
 
 from translate.cli.group import main
 from translate.core.errors import InputError, PairFileError
@@ -24,7 +25,7 @@ from translate.formats.xliff import read_pair_file, write_pair_file
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "docs" / "examples" / "geneva-summit.xlf"
-GOLDEN = Path(__file__).parent / "golden" / "publish"
+GOLDEN = goldens.GOLDEN / "publish"
 FIXED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 FR_URL = "https://news.example.org/fr/{slug}/"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -62,10 +63,7 @@ def parse_html5(data: bytes):
 
 
 def check_golden(name: str, data: bytes) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_bytes(data)
-    assert data == path.read_bytes(), f"{name} differs from the golden file (UPDATE_GOLDEN=1 to accept a change)"
+    goldens.check_golden(GOLDEN / name, data)  # a missing golden fails; UPDATE_GOLDEN=1 writes it
 
 
 def test_html_page_is_valid_html5_with_language_links_and_manifest(pair, tmp_path):
@@ -390,6 +388,20 @@ def test_end_to_end_from_translate_run(test_model_dir, tmp_path):
     assert result.exit_code == 1 and "segments are not final" in result.output
     assert not out.exists()
     edit(pair, lambda a: [setattr(s, "state", "final") for s in a.segments])
+    # The random-weight model's French is meaningless: the QA gate holds it back, naming each error.
+    result = runner.invoke(main, ["publish", str(pair), "--workdir", str(work), "--out", str(out)])
+    assert result.exit_code == 1 and "the QA found" in result.output and "translate review waive" in result.output
+    assert not out.exists()
+    # A reviewer accepts every finding (waivers in the pair file): the gate lets it through.
+    from translate.qa.runner import run_qa
+
+    article, _ = read_pair_file(pair)
+    errors = [(f.segment, f.check) for f in run_qa([article]).errors]
+    assert errors
+    for seg_id, check in errors:
+        result = runner.invoke(main, ["review", "waive", "short-story", "--workdir", str(work), "--segment", seg_id,
+                                      "--check", check, "--by", "desk", "--reason", "test model"])
+        assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["publish", str(pair), "--workdir", str(work), "--out", str(out)])
     assert result.exit_code == 0, result.output
     page = out / "short-story.html"

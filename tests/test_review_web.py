@@ -15,7 +15,7 @@ from translate.core.article import Article, Block, Segment
 from translate.formats.xliff import read_pair_file, write_pair_file
 from translate.review.edit import SegmentConflict, SegmentEdit, apply_edit, edit_segments, segment_version
 from translate.review.web.app import WebConfig, create_app
-from translate.review.web.hooks import Finding, SegmentFindings
+from translate.review.web.hooks import FindingView, SegmentFindings
 
 from test_review import sample
 
@@ -316,9 +316,39 @@ def test_publish_goes_through_the_gate_with_its_refusals_then_publishes(app, wor
     assert "Les négociations étaient longues." in page and (work.parent / "index.json").is_file()
 
 
+def test_the_real_qa_through_the_seam_shows_findings_and_holds_publishing_back(work):
+    from translate.qa.config import QaConfig
+    from translate.qa.gate import qa_check_for
+    from translate.qa.review_hook import review_findings
+    from translate.qa.workspace import waive
+
+    app = make_app(work, findings=review_findings(), qa_gate=qa_check_for(QaConfig())[0])
+    client = app.test_client()
+    # "42" is in the French only: the QA's number-added error, on a segment approved anyway.
+    for seg_id, text in (("s1", "Les négociations étaient longues."), ("s2", "Personne n'a été blessé, 42 fois."),
+                         ("s3", "Pas encore.")):
+        token, versions = page_state(client)
+        assert post(client, f"/a/sample/s/{seg_id}", {"csrf_token": token, "version": versions[seg_id], "target": text,
+                                                      "action": "review"}).status_code == 200
+    token, versions = page_state(client)
+    assert post(client, "/a/sample/approve", {"csrf_token": token,
+                                              "seg": [f"{i}:{v}" for i, v in versions.items()]}).status_code == 200
+    html = client.get("/a/sample").get_data(as_text=True)
+    assert "QA findings" in html and "42" in html and "number-added" in html
+    before = snapshot(work)
+    refused = post(client, "/a/sample/publish", {"csrf_token": token})
+    assert refused.status_code == 422 and any("the QA found" in line for line in refused.get_json()["lines"])
+    assert snapshot(work) == before and not (work.parent / "fr").exists()
+    assert "number-added" in client.get("/a/sample/publish").get_data(as_text=True)  # the preview's refusal
+    waive("sample", work, segment="s2", check="number-added", by="desk", reason="the figure is in the wire copy")
+    token, _ = page_state(client)
+    done = post(client, "/a/sample/publish", {"csrf_token": token}, fetch=False)
+    assert done.status_code == 200 and "Published" in done.get_data(as_text=True)
+
+
 def test_findings_hook_adds_a_column_and_the_risk_order(work):
     def findings(article):
-        return {"s2": SegmentFindings([Finding("numbers", "error", "a number is missing")], risk=0.9, why="error: numbers")}
+        return {"s2": SegmentFindings([FindingView("numbers", "error", "a number is missing")], risk=0.9, why="error: numbers")}
 
     app = make_app(work, findings=findings)
     html = app.test_client().get("/a/sample").get_data(as_text=True)
@@ -365,7 +395,7 @@ def test_serve_refuses_other_hosts_without_a_strong_token(work):
     result = runner.invoke(main, ["review", "serve", "--workdir", str(work), "--host", "0.0.0.0", "--token", "short"])
     assert result.exit_code == 2 and "at least 16 characters" in result.output
     result = runner.invoke(main, ["review", "serve", "--workdir", str(work / "missing")])
-    assert result.exit_code == 1 and "no such workspace" in result.output
+    assert result.exit_code == 2 and "no such workspace" in result.output
 
 
 def test_serve_without_the_web_extra_says_how_to_install_it(work, monkeypatch):

@@ -5,11 +5,13 @@ Kept apart from :mod:`translate.cli` so that command modules import it without c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from translate.core.config import Settings, load_settings
+from translate.core.errors import UsageError
 from translate.mt.backends import choose_backend, load_backend
 from translate.mt.engine import EngineSettings
 from translate.glossary.entries import load_glossary
@@ -61,10 +63,22 @@ def model_options(func):
     return func
 
 
-def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str | None,
-                backend: str | None = None, compute_type: str | None = None):
-    """The engine the options and translate.toml ask for; the backend choice is explained in
-    ``engine.backend_reasons`` (and the precision in ``engine.precision_reasons``)."""
+@dataclass
+class EngineChoice:
+    """What the options and translate.toml ask for, resolved: the backend and why, the model,
+    the device and the engine settings (precision left to the backend's own choice when auto)."""
+
+    backend: str
+    reasons: list[str]
+    model: str
+    device: str | None
+    settings: EngineSettings
+
+
+def choose_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None,
+                  dtype: str | None, backend: str | None = None, compute_type: str | None = None) -> EngineChoice:
+    """The backend, model, device and settings the options and translate.toml ask for; conflicting
+    precision options are a usage error. Loads nothing but what choosing needs."""
     ctx = click.get_current_context(silent=True)
     given = (ctx.obj or {}).get("engine_options", {}) if ctx is not None else {}
     backend = backend or given.get("backend") or settings.backend
@@ -73,12 +87,12 @@ def load_engine(settings: Settings, model: str | None, device: str | None, beam_
     model = model or settings.model
     device = device or settings.device
     if backend == "transformers" and compute_type != "auto":
-        raise click.UsageError("--compute-type is a CTranslate2 setting: use --dtype with the transformers backend, "
-                               "or --backend ctranslate2.")
+        raise UsageError("--compute-type is a CTranslate2 setting: use --dtype with the transformers backend, "
+                         "or --backend ctranslate2.")
     explicit_dtype = dtype != "auto"
     if backend == "auto" and explicit_dtype and compute_type != "auto":
-        raise click.UsageError("--dtype (transformers) and --compute-type (CTranslate2) name different backends: "
-                               "give one, or --backend.")
+        raise UsageError("--dtype (transformers) and --compute-type (CTranslate2) name different backends: "
+                         "give one, or --backend.")
 
     def announce(line: str) -> None:
         click.echo(line, err=True)
@@ -86,8 +100,16 @@ def load_engine(settings: Settings, model: str | None, device: str | None, beam_
     name, reasons = choose_backend(backend, model, device=device, dtype=dtype, compute_type=compute_type,
                                    convert_allowed=settings.ctranslate2_convert, on_progress=announce)
     engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype, compute_type=compute_type)
-    engine = load_backend(name, model, device=device, settings=engine_settings)
-    engine.backend_reasons = reasons
+    return EngineChoice(backend=name, reasons=list(reasons), model=model, device=device, settings=engine_settings)
+
+
+def load_engine(settings: Settings, model: str | None, device: str | None, beam_size: int | None, dtype: str | None,
+                backend: str | None = None, compute_type: str | None = None):
+    """The engine the options and translate.toml ask for; the backend choice is explained in
+    ``engine.backend_reasons`` (and the precision in ``engine.precision_reasons``)."""
+    choice = choose_engine(settings, model, device, beam_size, dtype, backend, compute_type)
+    engine = load_backend(choice.backend, choice.model, device=choice.device, settings=choice.settings)
+    engine.backend_reasons = choice.reasons
     return engine
 
 

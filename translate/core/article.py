@@ -86,6 +86,30 @@ class Candidate:
 
 
 @dataclass
+class QaIssue:
+    """A finding of the automatic QA (translate/qa/), as the pair file records it for CAT tools."""
+
+    check: str
+    severity: str  # error, warning, info
+    message: str
+
+
+@dataclass
+class Waiver:
+    """A reviewer's decision that one QA check's finding on a segment is acceptable.
+
+    ``target_sha`` pins the French it was given for (:func:`text_hash` of the target): a waiver
+    never covers text written after it.
+    """
+
+    check: str
+    by: str
+    at: str
+    target_sha: str
+    reason: str = ""
+
+
+@dataclass
 class Segment:
     """One sentence: the translation unit."""
 
@@ -108,6 +132,9 @@ class Segment:
     edited_by: str | None = None  # who entered the current human target, and when (pair import)
     edited_at: str | None = None
     recorded_revision: str | None = None  # the revision written in the file this was read from
+    mt_logprob: float | None = None  # the model's length-normalised log-probability of its draft
+    qa: list[QaIssue] = field(default_factory=list)  # the last QA run's findings (translate/qa/)
+    waivers: list[Waiver] = field(default_factory=list)  # QA findings a reviewer accepted
 
     @property
     def needs_mt(self) -> bool:

@@ -11,6 +11,15 @@ backend = "auto"               # auto, transformers, ctranslate2
 dtype = "auto"                 # transformers precision: auto, float32, float16, bfloat16, int8
 compute_type = "auto"          # CTranslate2 compute type: auto, int8, int8_float32, float16, ...
 ctranslate2_convert = false    # auto backend: convert the model for CTranslate2 on first use
+
+[batch]
+engine = "local"               # local, or ray: MT on a Ray cluster (docs/cluster.md)
+
+[ray]                          # used with engine = "ray"
+address = "auto"               # auto, ray://HOST:10001, or leave out for a Ray on this machine
+workers = 8                    # engine actors; default: as many as the resources allow
+gpus_per_worker = 1            # default: 1 on a cluster with GPUs, else 0
+cpus_per_worker = 1
 ```
 Relative paths are relative to the folder holding ``translate.toml``.
 """
@@ -150,3 +159,50 @@ def comment_sites(start: Path | None = None) -> frozenset[str]:
     if not isinstance(sites, list) or not all(isinstance(x, str) for x in sites):
         raise ConfigError(f"{path}: [ingest] comments must be a list of site names, e.g. [\"example.com\"].")
     return frozenset(x.strip().lower().removeprefix("www.") for x in sites if x.strip())
+
+
+BATCH_ENGINES = ("local", "ray")
+_BATCH_KEYS = frozenset({"engine"})
+_RAY_KEYS = frozenset({"address", "workers", "gpus_per_worker", "cpus_per_worker"})
+
+
+@dataclass
+class RayOptions:
+    """Where and how wide a Ray batch runs (``[ray]`` of translate.toml, or the batch options)."""
+
+    address: str | None = None  # None: a Ray on this machine; "auto": the running cluster; ray://...
+    workers: int | None = None  # None: as many as the cluster's resources allow
+    gpus_per_worker: float | None = None  # None: 1 where the cluster has GPUs, else 0
+    cpus_per_worker: float | None = None  # None: 1
+
+
+def load_batch_engine(path: Path | None) -> str:
+    """``[batch] engine`` of translate.toml: local (the default) or ray."""
+    if path is None:
+        return "local"
+    engine = read_section(path, "batch", _BATCH_KEYS).get("engine", "local")
+    if engine not in BATCH_ENGINES:
+        raise ConfigError(f"{path}: [batch] engine must be one of {', '.join(BATCH_ENGINES)}, not {engine!r}.")
+    return engine
+
+
+def load_ray_options(path: Path | None) -> RayOptions:
+    """``[ray]`` of translate.toml, checked."""
+    options = RayOptions()
+    if path is None:
+        return options
+    table = read_section(path, "ray", _RAY_KEYS)
+    address = table.get("address")
+    if address is not None and (not isinstance(address, str) or not address):
+        raise ConfigError(f"{path}: [ray] address must be \"auto\" or ray://HOST:PORT.")
+    options.address = address
+    workers = table.get("workers")
+    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
+        raise ConfigError(f"{path}: [ray] workers must be a whole number of at least 1.")
+    options.workers = workers
+    for key in ("gpus_per_worker", "cpus_per_worker"):
+        value = table.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+            raise ConfigError(f"{path}: [ray] {key} must be a number of at least 0 (fractions share a device).")
+        setattr(options, key, value)
+    return options

@@ -49,3 +49,7 @@ class MemoryStoreError(TranslateError):
 
 class WriteRefused(TranslateError):
     """A file the tool would write is a symbolic link, or read-only: written only when told."""
+
+
+class ClusterError(TranslateError):
+    """A Ray batch cannot start or go on: Ray missing, the cluster unreachable, workers lost."""

@@ -160,7 +160,7 @@ def read_text_file(path: Path, *, what: str = "article", max_bytes: int = MAX_AR
 def file_lock(path: Path, *, timeout: float):
     """A ``filelock.FileLock`` on ``path`` under the same rule as every other write: the lock file
     is never a symbolic link or a read-only file, and a new one gets the umask-derived mode."""
-    import filelock
+    import filelock  # lazy: this module loads with `translate --help`; filelock only when a lock is taken
 
     check_write_target(Path(path))
     return filelock.FileLock(str(path), timeout=timeout, mode=default_mode())

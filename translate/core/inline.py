@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from lxml import etree
+
 from translate.core.article import InlineCode
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
@@ -317,8 +319,6 @@ def write_content(element, text: str, codes: list[InlineCode], *, xliff12: bool 
     """Fill an XLIFF ``<source>``/``<target>`` with ``text`` and its codes as ``<pc>``/``<ph>``
     (XLIFF 2), or as ``<g>``/``<x/>`` with ``xliff12``: XLIFF 1.2 carries no original data, so a code
     is known by its id there, which matches the id in our pair file."""
-    from lxml import etree
-
     stack = [element]
     lasts = [None]  # per open level: the element whose tail receives the next text
     pos = 0

@@ -10,6 +10,7 @@ console there, even with an extension), since corpora travel between machines.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from translate.core.errors import InputError
 
@@ -44,8 +45,6 @@ def check_slug(slug: str, origin: str) -> str:
 def is_file(path) -> bool:
     """``Path.is_file`` that answers False instead of raising for a name the system cannot take
     (too long: ENAMETOOLONG), so a hostile argument gets our message, not a traceback."""
-    from pathlib import Path
-
     try:
         return Path(path).is_file()
     except (OSError, ValueError):

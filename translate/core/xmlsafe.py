@@ -17,7 +17,7 @@ MAX_XML_BYTES = 64 * 1024 * 1024
 
 def parse_xml(data: bytes, origin: str):
     """Parse ``data`` with a hardened lxml parser; :class:`InputError` names ``origin`` on failure."""
-    from lxml import etree
+    from lxml import etree  # lazy: loads with `translate --help` (via the glossary); lxml only when XML is read
 
     if len(data) > MAX_XML_BYTES:
         raise InputError(f"{origin}: {len(data):,} bytes is over the {MAX_XML_BYTES:,}-byte limit for XML files.")
@@ -49,7 +49,7 @@ def parse_xml(data: bytes, origin: str):
 def _refuse_entities(root, origin: str) -> None:
     """The byte check above misses a DOCTYPE in UTF-16 or after 64 KiB of comments: look at what
     the parser saw. Entities are never resolved either way; this makes the refusal consistent."""
-    from lxml import etree
+    from lxml import etree  # lazy: loads with `translate --help` (via the glossary); lxml only when XML is read
 
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):

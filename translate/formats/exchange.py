@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from lxml import etree
+
 from translate.core.article import ORIGIN_HUMAN, STATE_ORDER, Article, Candidate, Segment, State
 from translate.core.errors import PairFileError, TranslateError
 from translate.core.fsio import check_write_target
@@ -29,6 +31,8 @@ from translate.pipeline.merge import is_human
 from translate.formats.tmx import primary_language
 from translate.formats.xliff12 import XLIFF12, UnitIn, article_to_xliff12, read_units12, validate_xliff12
 from translate.formats.schemas import validate_xliff21
+from translate.qa.runner import annotate_article
+from translate.qa.config import QaConfig
 from translate.formats.xliff import xliff_to_article
 from translate.core.xmlsafe import read_xml_file
 from translate.pipeline.memory import TranslationMemory, default_memory_path, sync_memory
@@ -96,8 +100,6 @@ class Incoming:
 
 def read_incoming(path: Path) -> Incoming:
     """Parse and validate a file from a CAT tool; every problem is a :class:`PairFileError`."""
-    from lxml import etree
-
 
     try:
         root = read_xml_file(path, "pair file")
@@ -180,6 +182,7 @@ class ImportReport:
     conflicts: list[str] = field(default_factory=list)  # kept as history (keep_conflicts)
     history_added: int = 0  # human texts replaced by this import, kept in the history
     warnings: list[str] = field(default_factory=list)  # about the file read (a tool's own x- states...)
+    qa_errors: int = 0  # unwaived QA errors after the import (translate/qa/)
 
 
 def check_incoming(incoming: Incoming, current: Article, origin: str) -> None:
@@ -373,7 +376,8 @@ def keep_conflicts(conflicts: list[Conflict], *, by: str | None = None) -> int:
 
 
 def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, by: str | None = None,
-                     memory: Path | None = None, keep_conflicts_as_history: bool = False) -> ImportReport:
+                     memory: Path | None = None, keep_conflicts_as_history: bool = False,
+                     qa: QaConfig | None = None) -> ImportReport:
     """Take back a file edited in a CAT tool into the article's pair file; all or nothing.
 
     Units the file left as exported while the workspace moved on are left alone. A unit the file
@@ -420,6 +424,8 @@ def import_pair_file(path: Path, workdir: Path, *, article: str | None = None, b
             if conflicts:
                 report.history_added += keep_conflicts(conflicts, by=by)
                 report.conflicts = [c.line() for c in conflicts]
+            # Automatic QA of every post-edit (translate/qa/): findings into the pair file as notes.
+            report.qa_errors = len(annotate_article(current, config=qa).errors)
             write_pair_file(pair, current, stamp)
             report.warning = sync_memory(current, tm)
             report.memory_entries = sum(1 for s in current.segments if s.state in (State.REVIEWED, State.FINAL))

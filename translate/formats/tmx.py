@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from lxml import etree
+
 from translate import __version__
 from translate.core.errors import InputError
 from translate.core.public import scrub
@@ -29,8 +31,6 @@ _CODE_ELEMENTS = {"bpt", "ept", "it", "ph", "ut"}
 
 @lru_cache(maxsize=1)
 def tmx_dtd():
-    from lxml import etree
-
 
     return etree.DTD(str(schema_dir() / "tmx-1.4" / "tmx14.dtd"))
 
@@ -67,8 +67,6 @@ def _iso_date(tmx: str | None) -> str | None:
 
 def write_tmx(entries: Iterable[Entry], *, srclang: str = "en", created: str | None = None) -> bytes:
     """Serialise memory entries as a TMX 1.4b document (with its DOCTYPE)."""
-    from lxml import etree
-
     root = etree.Element("tmx", version="1.4")
     etree.SubElement(root, "header", creationtool="translate", creationtoolversion=__version__, segtype="sentence",
                      **{"o-tmf": "translate-sqlite", "adminlang": "en", "srclang": srclang, "datatype": "plaintext",

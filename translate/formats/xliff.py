@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from translate.core.article import ORIGIN_HUMAN, STATES, Article, Block, Metadata, Segment
+from lxml import etree
+
+from translate.core.article import ORIGIN_HUMAN, STATES, Article, Block, Metadata, QaIssue, Segment, Waiver
 from translate.core.errors import PairFileError, TranslateError
 from translate.core.fsio import atomic_write_bytes
 from translate.core.inline import indent_structure, original_data, read_content, write_content
@@ -35,6 +37,10 @@ NSMAP = {None: XLIFF, "mda": MDA, "mtc": MTC, "gls": GLS, "trm": TRM}
 SUBSTATE_PREFIX = "tr:"
 KIND_PREFIX = "tr:"
 
+QA_NOTE_CATEGORY = "qa"
+QA_PRIORITY = {"error": 1, "warning": 5, "info": 9}
+_PRIORITY_SEVERITY = {1: "error", 5: "warning", 9: "info"}
+
 _ARTICLE_FIELDS = ("slug", "format", "source", "source-sha256", "source-id", "title", "author", "date", "url", "language")
 
 
@@ -44,8 +50,6 @@ def _q(ns: str, tag: str) -> str:
 
 def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> bytes:
     """Serialise ``article`` (with its targets) as an XLIFF 2.1 document."""
-    from lxml import etree
-
     root = etree.Element(_q(XLIFF, "xliff"), nsmap=NSMAP, version="2.1", srcLang="en", trgLang="fr")
     file_el = etree.SubElement(root, _q(XLIFF, "file"), id="f1")
     if article.source_path is not None:
@@ -83,6 +87,7 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
                     etree.SubElement(match, _q(XLIFF, "target")).text = seg.mt
                 for cand in seg.candidates:
                     _write_candidate(matches, seg.id, cand)
+        waivers = [(seg, w) for seg in block.segments for w in seg.waivers]
         if block.segments:
             # Every segment: its revision (what an import checks it was based on), and where its
             # text came from, who approved it and who entered it.
@@ -97,14 +102,27 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
                     "edited-by": seg.edited_by,
                     "edited-at": seg.edited_at,
                     "revision": seg.revision,
+                    "mt-logprob": None if seg.mt_logprob is None else f"{seg.mt_logprob:.4f}",
+                })
+            for seg, waiver in waivers:  # a reviewer's waiver of one QA check (translate/qa/)
+                _meta_group(unit_meta, "qa-waiver", {
+                    "segment": seg.id, "check": waiver.check, "by": waiver.by, "at": waiver.at,
+                    "target-sha": waiver.target_sha, "reason": waiver.reason or None,
                 })
         write_terms(unit, block)  # locked glossary terms (translate/glossary/termmarks.py)
         notes = [(seg, note) for seg in block.segments for note in seg.notes]
-        if notes:
+        issues = [(seg, issue) for seg in block.segments for issue in seg.qa]
+        if notes or issues:
             notes_el = etree.SubElement(unit, _q(XLIFF, "notes"))
             for seg, note in notes:
                 # Notes have no segment reference in XLIFF 2; the id leads the text for the reader.
                 etree.SubElement(notes_el, _q(XLIFF, "note"), category="tr:segment").text = f"[{seg.id}] {note}"
+            for seg, issue in issues:
+                # QA findings as notes a CAT tool shows: category "qa", priority by severity
+                # (1 error, 5 warning, 9 info), about the target; the text names the check.
+                etree.SubElement(notes_el, _q(XLIFF, "note"), category=QA_NOTE_CATEGORY, appliesTo="target",
+                                 priority=str(QA_PRIORITY.get(issue.severity, 9))).text = \
+                    f"[{seg.id}] {issue.severity} {issue.check}: {issue.message}"
         _write_original_data(unit, block)
         gaps = block.gaps()
         for i, seg in enumerate(block.segments):
@@ -129,8 +147,6 @@ def article_to_xliff(article: Article, stamp: dict[str, str] | None = None) -> b
 
 def _write_original_data(unit, block: Block) -> None:
     """The unit's ``<originalData>``: the markup of its inline codes (see translate/core/inline.py)."""
-    from lxml import etree
-
     data = original_data(block.segments)
     if data:
         holder = etree.SubElement(unit, _q(XLIFF, "originalData"))
@@ -144,8 +160,6 @@ _CANDIDATE_TYPES = {"tm": ("tm", None), "previous": ("other", "tr:previous"), "o
 
 
 def _write_candidate(matches, seg_id: str, cand) -> None:
-    from lxml import etree
-
     mtype, subtype = _CANDIDATE_TYPES.get(cand.kind, ("other", None))
     attrs = {"ref": f"#{seg_id}", "type": mtype}
     if subtype:
@@ -184,8 +198,6 @@ def _read_candidate(match):
 
 
 def _meta_group(parent, category: str, values: dict[str, str | None]) -> None:
-    from lxml import etree
-
     group = etree.SubElement(parent, _q(MDA, "metaGroup"), category=category)
     for key, value in values.items():
         if value is not None:
@@ -254,19 +266,32 @@ def _read_unit(unit, origin: str) -> Block:
             else:
                 candidates.setdefault(ref, []).append(_read_candidate(match))
     described: dict[str, dict[str, str]] = {}
+    waivers: dict[str, list[Waiver]] = {}
     unit_meta = unit.find(_q(MDA, "metadata"))
     if unit_meta is not None:
         for group in unit_meta.findall(_q(MDA, "metaGroup")):
             if group.get("category") == "segment":
                 values = _read_group(group)
                 described[values.get("segment", "")] = values
+            elif group.get("category") == "qa-waiver":
+                values = _read_group(group)
+                if values.get("segment") and values.get("check"):
+                    waivers.setdefault(values["segment"], []).append(Waiver(
+                        check=values["check"], by=values.get("by", ""), at=values.get("at", ""),
+                        target_sha=values.get("target-sha", ""), reason=values.get("reason", "")))
     notes: dict[str, list[str]] = {}
+    issues: dict[str, list[QaIssue]] = {}
     notes_el = unit.find(_q(XLIFF, "notes"))
     if notes_el is not None:
         for note in notes_el.findall(_q(XLIFF, "note")):
             text = note.text or ""
             if text.startswith("[") and "] " in text:
                 seg_id, _, body = text[1:].partition("] ")
+                if note.get("category") == QA_NOTE_CATEGORY:
+                    issue = _read_issue(body)
+                    if issue is not None:
+                        issues.setdefault(seg_id, []).append(issue)
+                    continue
                 notes.setdefault(seg_id, []).append(body)
 
     data: dict[str, str] = {}
@@ -321,11 +346,30 @@ def _read_unit(unit, origin: str) -> Block:
                 edited_by=info.get("edited-by") or None,
                 edited_at=info.get("edited-at") or None,
                 recorded_revision=info.get("revision") or None,
+                mt_logprob=_float(info.get("mt-logprob")),
+                qa=issues.get(seg_id, []),
+                waivers=waivers.get(seg_id, []),
                 terms=terms.get(seg_id, []),
             ))
             parts.append(source)
             pos += len(source)
     return Block(id=unit_id, kind=kind, text="".join(parts), segments=segments)
+
+
+def _read_issue(body: str) -> QaIssue | None:
+    """A QA note's text back: "error number-missing: message"."""
+    head, sep, message = body.partition(": ")
+    severity, _, check = head.partition(" ")
+    if not sep or severity not in QA_PRIORITY or not check:
+        return None
+    return QaIssue(check=check, severity=severity, message=message)
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
 
 
 def _text(element) -> str:

@@ -27,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lxml import etree
+
 from translate import __version__
 from translate.core.article import ORIGIN_MT, ORIGIN_TM_EXACT, ORIGIN_TM_FUZZY, Article, State
 from translate.core.inline import read_content, write_content
@@ -38,6 +40,7 @@ REVISION_PREFIX = "tr-revision:"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 _QUALIFIER = {ORIGIN_MT: "mt-suggestion", ORIGIN_TM_EXACT: "exact-match", ORIGIN_TM_FUZZY: "fuzzy-match"}
+_QA_PRIORITY = {"error": 1, "warning": 5, "info": 9}
 _STATE_OUT = {"initial": "needs-translation", "translated": "translated", "reviewed": "signed-off", "final": "final"}
 _STATE_IN = {
     "new": "initial", "needs-translation": "initial",
@@ -54,7 +57,7 @@ def _q(tag: str) -> str:
 @lru_cache(maxsize=2)
 def xliff12_schema(variant: str = "strict"):
     """The 1.2 schema, offline: its import of the W3C xml.xsd is mapped to the vendored copy."""
-    import xmlschema
+    import xmlschema  # lazy: ~0.25 s to import; only schema validation needs it
 
 
     base = schema_dir()
@@ -72,8 +75,6 @@ def validate_xliff12(root, variant: str = "strict") -> list[str]:
 
 def article_to_xliff12(article: Article, stamp: dict[str, str] | None = None) -> bytes:
     """The article as an XLIFF 1.2 document (valid against the strict schema)."""
-    from lxml import etree
-
     root = etree.Element(_q("xliff"), nsmap={None: XLIFF12}, version="1.2")
     file_el = etree.SubElement(root, _q("file"), original=article.slug, datatype="plaintext",
                                **{"source-language": "en", "target-language": "fr"})
@@ -100,6 +101,10 @@ def article_to_xliff12(article: Article, stamp: dict[str, str] | None = None) ->
                 write_content(target, seg.target, seg.target_codes, xliff12=True)
             for note in seg.notes:
                 etree.SubElement(unit, _q("note"), **{"from": "translate"}).text = note
+            for issue in seg.qa:  # QA findings (translate/qa/): priority 1 error, 5 warning, 9 info
+                etree.SubElement(unit, _q("note"), **{"from": "translate-qa", "annotates": "target",
+                                 "priority": str(_QA_PRIORITY.get(issue.severity, 9))}).text = \
+                    f"{issue.severity} {issue.check}: {issue.message}"
             if seg.mt is not None:
                 alt = etree.SubElement(unit, _q("alt-trans"), origin=model, alttranstype="proposal")
                 etree.SubElement(alt, _q("source")).text = seg.source

@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from lxml import etree
+
 from translate.core.article import ORIGIN_HUMAN, Segment, TermHit
 from translate.core.errors import InputError, TranslateError
 from translate.glossary.entries import Glossary, missing_forms
@@ -230,8 +232,6 @@ def _by_term(report: CheckReport) -> list[dict]:
 
 def format_junit(report: CheckReport, *, strict: bool = False) -> str:
     """JUnit XML: one test suite per pair file, one test case per segment with glossary terms."""
-    from lxml import etree
-
     suites = etree.Element("testsuites", name="glossary check", tests="0", failures="0")
     by_file: dict[str, list[Violation]] = {}
     for v in report.violations:

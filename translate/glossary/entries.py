@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import ahocorasick
+
 from translate.core.article import TermHit
 from translate.core.errors import InputError
 from translate.glossary.tbx import read_tbx_file
@@ -246,8 +248,6 @@ class Matcher:
     NFC and compatibility forms, any space, ’ as ', case folded), then the rules on the original."""
 
     def __init__(self, entries: Iterable[GlossaryEntry]) -> None:
-        import ahocorasick
-
         self.entries = list(entries)
         self._automaton = ahocorasick.Automaton()
         table: dict[str, list[tuple[int, str, bool, int]]] = {}

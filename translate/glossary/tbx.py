@@ -57,7 +57,7 @@ def _match_options(entry: GlossaryEntry) -> list[str]:
 def entries_to_tbx(entries: Iterable[GlossaryEntry], version: str = "3") -> bytes:
     """The glossary as TBX-Basic: v3 (``<tbx>``, ISO 30042:2019) or v2 (``<martif>``, ISO 30042:2008,
     which Translate Toolkit and older terminology tools read). Same content either way."""
-    from lxml import etree
+    from lxml import etree  # lazy: this module loads with `translate --help` (via the glossary); lxml only for TBX
 
     version = str(version)
     if version not in TBX_VERSIONS:

@@ -9,6 +9,8 @@ show the glossary to the post-editor; the workflow reads the hits back.
 
 from __future__ import annotations
 
+from lxml import etree
+
 from translate.core.article import Block, TermHit
 
 GLS = "urn:oasis:names:tc:xliff:glossary:2.0"
@@ -17,8 +19,6 @@ TRM = "urn:translate-newsroom:terms:1.0"
 
 def write_terms(unit, block: Block) -> None:
     """Append a ``gls:glossary`` with the term hits of ``block``'s segments to ``unit`` (if any)."""
-    from lxml import etree
-
     hits = [(seg, hit) for seg in block.segments for hit in seg.terms]
     if not hits:
         return

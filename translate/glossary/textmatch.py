@@ -25,7 +25,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from translate.core.article import TermHit
 
@@ -215,12 +215,19 @@ def missing_forms(text: str, hits: Sequence[TermHit]) -> list[TermHit]:
     return locate_forms(text, hits)[1]
 
 
+def longest_first(forms: Iterable[str]) -> list[str]:
+    """Unique forms, longest first, ties in alphabetical order: the same order in every process (a
+    set's order changes with the string hash seed, and the order decides which locked form is
+    forced first, so drafts from two processes, or a Ray worker and a local run, would differ)."""
+    return sorted(set(forms), key=lambda form: (-len(form), form))
+
+
 def count_forms(text: str, forms: Sequence[str], case: str = "auto") -> list[str]:
     """Occurrences of ``forms`` in ``text``, longest first, each span used once."""
     taken = [False] * len(text)
     finder = Finder(text)
     found: list[str] = []
-    for form in sorted(set(forms), key=len, reverse=True):
+    for form in longest_first(forms):
         for start, end in finder.spans(form, case):
             if not any(taken[start:end]):
                 for k in range(start, end):

@@ -47,13 +47,13 @@ def parse_rules(text: str, origin: str = "boilerplate.tsv") -> list[BoilerplateR
 
 
 @lru_cache(maxsize=1)
-def default_rules() -> tuple[BoilerplateRule, ...]:
+def default_boilerplate_rules() -> tuple[BoilerplateRule, ...]:
     text = resources.files("translate.resources").joinpath("boilerplate.tsv").read_text("utf-8")
     return tuple(parse_rules(text))
 
 
 def load_boilerplate_rules(path: Path | None = None, extra: list[Path] | None = None) -> tuple[BoilerplateRule, ...]:
-    rules = list(default_rules()) if path is None else parse_rules(Path(path).read_text("utf-8"), str(path))
+    rules = list(default_boilerplate_rules()) if path is None else parse_rules(Path(path).read_text("utf-8"), str(path))
     for extra_path in extra or []:
         rules.extend(parse_rules(Path(extra_path).read_text("utf-8"), str(extra_path)))
     return tuple(rules)

@@ -37,7 +37,7 @@ def split_front_matter(text: str, origin: str) -> tuple[dict, str, int]:
     else:
         raise InputError(f"{origin}: line 1: the front matter opened with '---' is never closed. "
                          "Add a line '---' after the metadata.")
-    import yaml
+    import yaml  # lazy: only Markdown front matter needs it
 
     try:
         data = yaml.safe_load(block) if block.strip() else {}
@@ -54,7 +54,7 @@ def split_front_matter(text: str, origin: str) -> tuple[dict, str, int]:
 
 
 def parse_markdown(text: str, origin: str):
-    from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt  # lazy: ~0.1 s to import; only Markdown articles need it
 
 
     front, body, offset = split_front_matter(text, origin)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from translate.core.article import Dropped, Metadata
-from translate.ingest.boilerplate import BoilerplateRule, default_rules, match
+from translate.ingest.boilerplate import BoilerplateRule, default_boilerplate_rules, match
 from translate.ingest.parsed import Parsed
 
 def _is_body(text: str) -> bool:
@@ -23,7 +23,7 @@ def _is_body(text: str) -> bool:
 
 def parse_text(text: str, origin: str, rules: tuple[BoilerplateRule, ...] | None = None):
 
-    rules = default_rules() if rules is None else rules
+    rules = default_boilerplate_rules() if rules is None else rules
     dropped: list[Dropped] = []
     # Paragraphs as lists of (line number, line); rule-matched lines are left out here.
     paragraphs: list[list[tuple[int, str]]] = []

@@ -134,13 +134,13 @@ def load_segment_rules(abbreviations: Path | str | None = None, words: Path | st
 
 
 @lru_cache(maxsize=1)
-def default_rules() -> Rules:
+def default_segment_rules() -> Rules:
     return load_segment_rules()
 
 
 def default_abbreviations() -> frozenset[str]:
     """Every abbreviation the default rules know (all kinds)."""
-    rules = default_rules()
+    rules = default_segment_rules()
     return rules.titles | rules.numbered | rules.general | rules.prefixes | rules.times | rules.inner
 
 
@@ -152,7 +152,7 @@ def split_sentences(text: str, rules: Rules | None = None) -> list[str]:
 def sentence_spans(text: str, rules: Rules | None = None) -> list[tuple[int, int]]:
     """Offsets ``(start, end)`` of the sentences of ``text``, in order, without surrounding space."""
     if not isinstance(rules, Rules):  # None, or the old frozenset-of-abbreviations argument
-        rules = default_rules()
+        rules = default_segment_rules()
     spans: list[tuple[int, int]] = []
     for para_start, para_end in _paragraphs(text):
         spans.extend(_split_paragraph(text, para_start, para_end, rules))

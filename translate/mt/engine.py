@@ -6,6 +6,7 @@ An :class:`MarianEngine` is created by the caller and passed down; nothing here 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
@@ -14,6 +15,7 @@ import re
 import time
 import urllib.error
 import urllib.request
+import warnings
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkabl
 
 from translate.core.errors import ModelError, TranslateError
 from translate.core.public import model_label
+from translate.mt.confidence import SequenceScorer
 from translate.mt.longsplit import split_to_fit
 from translate.mt.precision import choose_dtype, native_bf16
 
@@ -72,6 +75,39 @@ class Translation:
     text: str
     flags: list[str] = field(default_factory=list)
     target_tokens: int = 0  # tokens generated (before decoding), over all parts
+    logprob: float | None = None  # the model's log-probability per token of this output, if the backend gives it
+
+
+@dataclass
+class TranslationPlan:
+    """Texts to translate, as :meth:`BatchEngine.plan` splits them: per text its pieces, the
+    separators between them and its flags; ``pieces`` the unique pieces to send to the model."""
+
+    texts: list[tuple[list[str], list[str], list[str]]]
+    pieces: list[str]
+
+    def assemble(self, results: dict[str, tuple[str, bool, int]],
+                 logprobs: dict[str, float | None] | None = None) -> list[Translation]:
+        """One :class:`Translation` per text from (text, capped, target tokens) per piece, with
+        the model's confidence where the backend scored the pieces (``logprobs``, per piece)."""
+        logprobs = logprobs or {}
+        out = []
+        for parts, seps, flags in self.texts:
+            texts_out, part_flags, produced = [], list(flags), 0
+            weighted: float | None = 0.0  # token-weighted mean over the parts of a split segment
+            for i, part in enumerate(parts):
+                translated, capped, n_tokens = results[part]
+                produced += n_tokens
+                lp = logprobs.get(part)
+                weighted = None if lp is None or weighted is None else weighted + lp * max(1, n_tokens)
+                texts_out.append(translated)
+                if i < len(seps):
+                    texts_out.append(seps[i])
+                if capped and FLAG_CAPPED not in part_flags:
+                    part_flags.append(FLAG_CAPPED)
+            logprob = None if weighted is None or not parts else round(weighted / max(1, produced), 4)
+            out.append(Translation(text="".join(texts_out), flags=part_flags, target_tokens=produced, logprob=logprob))
+        return out
 
 
 @dataclass
@@ -214,6 +250,7 @@ class BatchEngine:
         self.special_ids = set(tokenizer.all_special_ids)
         self._fast_tokens = all(hasattr(tokenizer, name) for name in ("_tokenize", "_convert_token_to_id", "eos_token_id"))
         self._ids_cache: dict[str, list[int]] = {}
+        self._logprobs: dict[str, float | None] = {}  # per source text, filled by backends that score outputs
 
     @contextmanager
     def hooks(self, *, on_batch: Callable[[int], None] | None = None,
@@ -267,8 +304,19 @@ class BatchEngine:
             raise ModelError(f"the {self.backend_name} backend cannot apply logits processors; "
                              "use the transformers backend for constrained decoding.")
         started = time.perf_counter()
-        pieces: dict[str, list[int]] = {}
+        try:
+            plan = self.plan(texts)
+            results = self._translate_unique(plan.pieces, logits_processors)
+        finally:
+            self._ids_cache = {}  # memo for one call only: memory stays bounded over a long run
+        logprobs, self._logprobs = self._logprobs, {}
+        self.stats.translate_seconds += time.perf_counter() - started
+        return plan.assemble(results, logprobs)
+
+    def plan(self, texts: Sequence[str]) -> "TranslationPlan":
+        """How ``texts`` will be translated: each split to fit the input limit, the unique pieces."""
         plans: list[tuple[list[str], list[str], list[str]]] = []  # (pieces, separators, flags)
+        pieces: dict[str, None] = {}
         for text in texts:
             flags: list[str] = []
             if not text.strip():
@@ -281,25 +329,18 @@ class BatchEngine:
                 flags.append(FLAG_SPLIT)
             plans.append((parts, seps, flags))
             for part in parts:
-                pieces.setdefault(part, [])
-        try:
-            results = self._translate_unique(list(pieces), logits_processors)
-        finally:
-            self._ids_cache = {}  # memo for one call only: memory stays bounded over a long run
-        out = []
-        for parts, seps, flags in plans:
-            texts_out, part_flags, produced = [], list(flags), 0
-            for i, part in enumerate(parts):
-                translated, capped, n_tokens = results[part]
-                produced += n_tokens
-                texts_out.append(translated)
-                if i < len(seps):
-                    texts_out.append(seps[i])
-                if capped and FLAG_CAPPED not in part_flags:
-                    part_flags.append(FLAG_CAPPED)
-            out.append(Translation(text="".join(texts_out), flags=part_flags, target_tokens=produced))
-        self.stats.translate_seconds += time.perf_counter() - started
-        return out
+                pieces.setdefault(part, None)
+        return TranslationPlan(plans, list(pieces))
+
+    def batch_plan(self, texts: list[str]) -> tuple[list[list], list[list[int]]]:
+        """(encoded texts, batches of indices into ``texts``): length-sorted, under the token budget.
+
+        Every engine builds its batches here, so a distributed run (translate/pipeline/ray_batch.py)
+        sends exactly the batches a local run would generate.
+        """
+        encoded = [self._encode(t) for t in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]), reverse=True)
+        return encoded, self._batches(order, encoded)
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         limit = self.max_input_tokens
@@ -315,10 +356,9 @@ class BatchEngine:
     def _translate_unique(self, texts: list[str], processors=None) -> dict[str, tuple[str, bool, int]]:
         if not texts:
             return {}
-        encoded = [self._encode(t) for t in texts]
-        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]), reverse=True)
+        encoded, batches = self.batch_plan(texts)
         results: dict[str, tuple[str, bool, int]] = {}
-        for batch in self._batches(order, encoded):
+        for batch in batches:
             if self.should_stop is not None and self.should_stop():
                 raise StopRequested("stopped on request between batches")
             outputs = self._generate_fitting([encoded[i] for i in batch], [texts[i] for i in batch], processors)
@@ -471,8 +511,6 @@ class MarianEngine(BatchEngine):
         return engine
 
     def _release_memory(self) -> None:
-        import gc
-
         import torch
 
         gc.collect()
@@ -493,7 +531,9 @@ class MarianEngine(BatchEngine):
         limits = [self.output_limit(len(ids)) for ids in batch]
         beams = max(1, self.settings.beam_size)
         eos = self.model.config.eos_token_id
-        chain = [_PerRowLengthLimit(limits, beams, eos, self.settings.min_new_tokens)]
+        # First in the chain: the model's own confidence in each output (translate/mt/confidence.py).
+        scorer = SequenceScorer(eos, self.tokenizer.pad_token_id, beams=beams, normalized=beams > 1)
+        chain = [scorer, _PerRowLengthLimit(limits, beams, eos, self.settings.min_new_tokens)]
         if processors is not None:
             chain.extend(processors(list(sources), beams))
         kwargs = {"bad_words_ids": None} if self._bad_words is not None else {}
@@ -520,6 +560,7 @@ class MarianEngine(BatchEngine):
             if done is not None:
                 done([row.tolist() for row in generated])
         out = [self._finish_row(generated[row].tolist(), limit) for row, limit in enumerate(limits)]
+        self._logprobs.update(zip(sources, scorer.scores(generated)))
         self.stats.batches += 1
         self.stats.source_tokens += sum(len(ids) for ids in batch)
         self.stats.target_tokens += sum(n for _, _, n in out)
@@ -733,8 +774,6 @@ def _beam_layer_class() -> type:
 
 def _quiet_transformers() -> None:
     # Progress bars and advisory warnings from loading would drown the CLI's own output.
-    import warnings
-
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
@@ -761,8 +800,6 @@ def quantize_int8(model):
     Weights are stored in int8 per output channel; activations are quantized on the fly per
     batch (fbgemm kernels on x86). Embeddings, layer norms and attention products stay float32.
     """
-    import warnings
-
     import torch
 
     with warnings.catch_warnings():
@@ -798,7 +835,7 @@ def _check_model_folder(folder: Path) -> None:
 
 def _in_hub_cache(name: str, kwargs: dict) -> bool:
     try:
-        from huggingface_hub import try_to_load_from_cache
+        from huggingface_hub import try_to_load_from_cache  # lazy: heavy; only for a hub id
 
         found = try_to_load_from_cache(name, "config.json", revision=kwargs.get("revision"))
         return isinstance(found, str)

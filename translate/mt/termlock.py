@@ -41,7 +41,7 @@ from typing import Sequence
 
 from translate.core.article import TermHit
 from translate.glossary.entries import Glossary, core_length
-from translate.glossary.textmatch import Finder, count_forms, key, locate_forms
+from translate.glossary.textmatch import Finder, count_forms, key, locate_forms, longest_first
 from translate.mt.engine import Engine, Translation, clean_output
 
 METHODS = ("natural", "placeholder", "forced", "repaired", "memory", "human")
@@ -60,6 +60,7 @@ class LockedTranslation:
     terms: list[TermHit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     target_tokens: int = 0
+    logprob: float | None = None  # the model's confidence in the draft kept (translate/mt/confidence.py)
 
 
 @dataclass
@@ -123,7 +124,7 @@ def _fix_before(before: str, form: str) -> str:
 
 def fix_grammar(text: str, forms: Sequence[str]) -> str:
     """Elision, contraction and doubled articles right before each locked form; the forms untouched."""
-    for form in sorted(set(forms), key=len, reverse=True):
+    for form in longest_first(forms):
         done = 0
         while True:
             spans = [(a, b) for a, b in Finder(text).spans(form) if a >= done]
@@ -264,14 +265,16 @@ class _ConstraintHook:
 
     def __init__(self, engine: Engine, forms: Sequence[str]) -> None:
         self.engine = engine
-        self.forms = sorted(set(forms), key=len, reverse=True)
+        # The whole constraint, as plain data: an engine that runs batches elsewhere (a Ray
+        # worker, translate/pipeline/ray_batch.py) rebuilds the hook there from these forms.
+        self.forms = longest_first(forms)
         self._ids: dict[str, list[int]] | None = None  # built on first use, by the engine's own tokenizer
         self._glue = None
         self.processors: list[tuple[list[str], ForceTerms]] = []
+        self._steered_elsewhere: dict[str, Counter] = {}  # piece -> form -> count, from other processes
 
     def _prepare(self) -> None:
         import torch
-
 
         tokenizer = self.engine.tokenizer
         self._ids = {form: list(tokenizer(text_target=form, add_special_tokens=False)["input_ids"]) for form in self.forms}
@@ -279,8 +282,12 @@ class _ConstraintHook:
         # Decoded as the final draft will be, so "done" here means done in the pair file.
         self._decode = lambda ids: clean_output(tokenizer.decode([i for i in ids if i not in special],
                                                                  skip_special_tokens=True))
-        pieces = tokenizer.convert_ids_to_tokens(list(range(self.engine.model.config.vocab_size)))
-        self._glue = torch.tensor([_glues(p) for p in pieces])
+        glue = getattr(self.engine, "_term_glue_mask", None)
+        if glue is None:  # the same for every hook of an engine: built once (a worker makes one hook per batch)
+            pieces = tokenizer.convert_ids_to_tokens(list(range(self.engine.model.config.vocab_size)))
+            glue = torch.tensor([_glues(p) for p in pieces])
+            self.engine._term_glue_mask = glue
+        self._glue = glue
 
     def __call__(self, texts: list[str], beams: int):
         if self._ids is None:
@@ -295,13 +302,24 @@ class _ConstraintHook:
         return [processor]
 
     def steered(self, piece: str) -> Counter:
-        """Per locked form, how many of its occurrences the processor steered in ``piece``'s draft."""
-        out: Counter = Counter()
+        """Per locked form, how many of its occurrences the processor steered in ``piece``'s draft
+        (here, or in this hook's copy in another process: :meth:`add_steered`)."""
+        out: Counter = Counter(self._steered_elsewhere.get(piece, {}))
         for texts, proc in self.processors:
             for row, text in enumerate(texts):
                 if text == piece:
                     out.update(form for form, _ in proc.steered.get(row, ()))
         return out
+
+    def steered_pieces(self) -> dict[str, dict[str, int]]:
+        """Every piece this hook steered, with its per-form counts: what a worker sends back."""
+        pieces = dict.fromkeys(text for texts, _ in self.processors for text in texts)
+        return {piece: dict(counts) for piece in pieces if (counts := self.steered(piece))}
+
+    def add_steered(self, pieces: dict[str, dict[str, int]]) -> None:
+        """Record what this hook's copy in another process (a Ray worker) steered, per piece and form."""
+        for piece, counts in pieces.items():
+            self._steered_elsewhere.setdefault(piece, Counter()).update(counts)
 
 
 # ---------------------------------------------------------------------------- verification and repair
@@ -434,7 +452,8 @@ def translate_locked(engine: Engine, texts: Sequence[str], glossary: Glossary | 
     texts = list(texts)
     hits = [glossary.find(t) if glossary is not None and len(glossary) else [] for t in texts]
     first = engine.translate(texts) if texts else []
-    results = [LockedTranslation(text=tr.text, flags=list(tr.flags), target_tokens=tr.target_tokens) for tr in first]
+    results = [LockedTranslation(text=tr.text, flags=list(tr.flags), target_tokens=tr.target_tokens,
+                                 logprob=getattr(tr, "logprob", None)) for tr in first]
     stats.segments += len(texts)
     todo: list[int] = []
     for i, seg_hits in enumerate(hits):
@@ -515,7 +534,8 @@ def translate_locked(engine: Engine, texts: Sequence[str], glossary: Glossary | 
             stats.segment_paths["forced"] += 1
         else:
             stats.segment_paths["placeholder"] += 1
-        results[i] = LockedTranslation(text, flags, terms, notes, target_tokens=tr.target_tokens)
+        results[i] = LockedTranslation(text, flags, terms, notes, target_tokens=tr.target_tokens,
+                                       logprob=getattr(tr, "logprob", None))
 
     for result in results:
         for hit in result.terms:

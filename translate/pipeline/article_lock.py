@@ -6,6 +6,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import filelock
+
 from translate.core.errors import ArticleBusy
 from translate.core.fsio import file_lock
 
@@ -19,8 +21,6 @@ def acquire_article_lock(workdir: Path, slug: str):
 
     Every writer of a pair file (run, batch, pair import, review approve) takes this same lock.
     """
-    import filelock
-
     Path(workdir).mkdir(parents=True, exist_ok=True)
     path = lock_path(workdir, slug)
     lock = file_lock(path, timeout=0)

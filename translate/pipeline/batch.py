@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from translate.core.paths import ARTICLE_SUFFIXES
 from translate.glossary.entries import Glossary
+from translate.qa.config import QaConfig
 from translate.mt.engine import Engine, StopRequested
 from translate.core.errors import InputError, TranslateError
 from translate.ingest.reader import ingest_file, slug_for
@@ -113,6 +114,7 @@ def run_batch(
     workdir: Path,
     *,
     glossary: Glossary | None = None,
+    qa: QaConfig | None = None,
     memory: Path | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_failure: Callable[[Path, str], None] | None = None,
@@ -174,7 +176,7 @@ def run_batch(
         nonlocal chunk, chunk_size
         if chunk:
             run_articles(chunk, engine, workdir, glossary_hash=gloss, on_article=on_article, memory=memory,
-                         glossary=glossary)
+                         glossary=glossary, qa=qa)
         chunk, chunk_size = [], 0
 
     try:

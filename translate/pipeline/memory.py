@@ -29,6 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from rapidfuzz import fuzz
+
 from translate.core.article import ORIGIN_TM_EXACT, Article, Candidate, Segment, State
 from translate.core.errors import MemoryStoreError, WriteRefused
 from translate.core.fsio import check_write_target, default_mode
@@ -338,8 +340,6 @@ class TranslationMemory:
 
     def fuzzy(self, source: str, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 3) -> list[Match]:
         """Matches scoring at least ``threshold`` (and below 100: exact matches are :meth:`exact`)."""
-        from rapidfuzz import fuzz
-
         key = normalise(source)
         query = tokens(key)
         n = len(query)

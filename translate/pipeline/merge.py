@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz, process
+
 from translate.core.article import ORIGIN_HUMAN, ORIGIN_MT, STATE_ORDER, Article, Segment, State
 from translate.pipeline.history import HISTORY, add_history, entry_from
 
@@ -43,6 +45,9 @@ def carry_over(seg: Segment, prev: Segment) -> None:
         add_history(seg, entry)
     seg.approved_by, seg.approved_at = prev.approved_by, prev.approved_at
     seg.edited_by, seg.edited_at = prev.edited_by, prev.edited_at
+    # QA: the reviewer's waivers stay with the text they were given for (each pins its target's
+    # hash, so a waiver never covers a later text); the model's confidence stays with its draft.
+    seg.waivers, seg.qa, seg.mt_logprob = list(prev.waivers), list(prev.qa), prev.mt_logprob
 
 
 def merge_existing(article: Article, existing: Article | None, *, reuse_mt: bool) -> int:
@@ -91,8 +96,6 @@ def keep_previous_versions(article: Article, gone: list[Segment], existing: Arti
     :data:`CHANGED_THRESHOLD`; else the sentence at the nearest position. Returns how many
     entries were added.
     """
-    from rapidfuzz import fuzz, process
-
     segments = article.segments
     if not segments:
         return 0

@@ -27,6 +27,8 @@ from translate.glossary.entries import Glossary
 from translate.mt.engine import Engine
 from translate.mt.termlock import LockStats, translate_locked
 from translate.pipeline.reused import verify_reused
+from translate.qa.runner import annotate_article
+from translate.qa.config import QaConfig
 
 SEGMENTER_VERSION = "2"
 
@@ -40,6 +42,7 @@ class ArticleResult:
     machine: int = 0  # segments sent to MT in this run
     kept: int = 0  # segments whose existing target was kept (human work, or an up-to-date draft)
     flagged: int = 0
+    qa_errors: int = 0  # unwaived QA errors in the pair file written (translate/qa/)
     tm_exact: int = 0  # segments filled from the translation memory
     tm_fuzzy: int = 0  # segments offered fuzzy memory matches
     tm_rejected: int = 0  # exact memory matches not reused: they lack a locked glossary form
@@ -87,6 +90,7 @@ def apply_translations(segments: Iterable[Segment], translations) -> None:
         seg.state = State.TRANSLATED
         seg.origin = ORIGIN_MT
         seg.flags = list(tr.flags)
+        seg.mt_logprob = getattr(tr, "logprob", None)  # the model's confidence, for the QA risk score
         # Notes already there (an earlier human translation of a changed sentence) stay.
         seg.notes = list(seg.notes) + [_FLAG_NOTES[f] for f in tr.flags if f in _FLAG_NOTES]
         # Locked glossary terms (translate/mt/termlock.py): the hits, and notes on forced/repaired terms.
@@ -130,6 +134,7 @@ def run_articles(
     on_article: Callable[[ArticleResult], None] | None = None,
     memory: Path | None = None,
     glossary: Glossary | None = None,
+    qa: QaConfig | None = None,
 ) -> RunReport:
     """Translate each article to ``workdir/<slug>.xlf``; one failure never stops the others."""
     started = time.perf_counter()
@@ -208,6 +213,8 @@ def run_articles(
             result.segments = len(segs)
             result.machine = sum(1 for s in segs if id(s) in pending_ids and s.origin == ORIGIN_MT)
             result.flagged = sum(1 for s in segs if s.flags)
+            # Automatic QA of every draft (translate/qa/): findings into the pair file as notes.
+            result.qa_errors = len(annotate_article(article, glossary=glossary, config=qa).errors)
             try:
                 write_pair_file(result.pair_file, article, stamp)
             except OSError as exc:

@@ -24,6 +24,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Sequence
 from urllib.parse import quote, urlsplit
 
+from filelock import Timeout
+from markupsafe import Markup, escape
+
 from translate.core.paths import PAIR_SUFFIXES
 from translate.core.article import Article, Block, State
 from translate.core.errors import InputError, PairFileError, TranslateError
@@ -94,6 +97,7 @@ class PublishResult:
     segments: int
     glossary: str  # what the glossary check said
     warnings: list[str] = field(default_factory=list)
+    qa: str = "not checked"  # what the QA gate said (translate/qa/gate.py)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +172,8 @@ def _listing(items: Sequence[str], limit: int = 40) -> list[str]:
     return shown
 
 
-def check_gate(article: Article, *, draft: bool, glossary_problems: Sequence[str] = (), where: str = "") -> None:
+def check_gate(article: Article, *, draft: bool, glossary_problems: Sequence[str] = (), where: str = "",
+               qa_problems: Sequence[str] = ()) -> None:
     """Raise :class:`PublishRefused` listing what holds the article back; return when it may go."""
     total = len(article.segments)
     missing = empty_targets(article)
@@ -184,10 +189,15 @@ def check_gate(article: Article, *, draft: bool, glossary_problems: Sequence[str
         if glossary_problems:
             lines.append(f"  the glossary check found {len(glossary_problems)} problem(s):")
             lines += _listing(list(glossary_problems))
+        if qa_problems:
+            lines.append(f"  the QA found {len(qa_problems)} unwaived error(s) in final segments:")
+            lines += _listing(list(qa_problems))
     if not lines:
         return
     if missing:
         advice = "Translate the missing segments (translate run, or in a CAT tool) and review them."
+    elif qa_problems and not not_final(article) and not glossary_problems:
+        advice = "Fix the segments (then approve them again), or waive a finding a reviewer accepts."
     else:
         advice = (f"Review and approve them (translate review approve {article.slug}), or publish an "
                   "unreviewed machine translation with --draft.")
@@ -235,8 +245,6 @@ def block_runs(block: Block, fmt: str = "text") -> list[Run]:
 def source_markup(seg) -> list:
     """The target's inline codes with the markup of the source's codes of the same id: markup
     in a target is never trusted, and a code the source lacks is dropped (its text stays)."""
-    from dataclasses import replace
-
     known = {code.id: code for code in getattr(seg, "codes", None) or []}
     out = []
     for code in getattr(seg, "target_codes", None) or []:
@@ -311,8 +319,6 @@ def _tag(role: str, level: int) -> str:
 
 
 def _markup(html: str):
-    from markupsafe import Markup
-
     return Markup(html)  # built by runs_to_html: text escaped, tags from the allowed list
 
 
@@ -505,6 +511,16 @@ def run_glossary_check(article: Article, pair_file: Path, glossary_check: Glossa
     return problems, glossary_note
 
 
+def run_qa_check(article: Article, qa_check: Callable[[Article], Sequence[str]] | None, qa_label: str, *,
+                 draft: bool) -> tuple[list[str], str]:
+    """The QA gate's unwaived errors in final segments (translate/qa/gate.py) and what to say of it;
+    a draft is published without it."""
+    if qa_check is None or draft:
+        return [], qa_label or "not checked"
+    problems = list(qa_check(article))
+    return problems, (f"{len(problems)} error(s)" if problems else qa_label or "passed")
+
+
 @dataclass
 class Preview:
     """The French page as publishing would render it now, and what the gate says."""
@@ -517,16 +533,19 @@ class Preview:
 
 
 def preview_pair_file(pair_file: Path, config: PublishConfig, *, glossary_check: GlossaryCheck | None = None,
-                      glossary_label: str = "") -> Preview:
+                      glossary_label: str = "", qa_check: Callable[[Article], Sequence[str]] | None = None,
+                      qa_label: str = "") -> Preview:
     """Render the page :func:`publish_pair_file` would write (HTML), through the same gate, writing
     nothing: the review app shows it beside the gate's refusals. The published time is the
     approval time when there is one, else the current time."""
     pair_file = Path(pair_file)
     sha, article, stamp = read_publishable(pair_file)
     problems, glossary_note = run_glossary_check(article, pair_file, glossary_check, glossary_label)
+    qa_problems, _ = run_qa_check(article, qa_check, qa_label, draft=config.draft)
     refusal = None
     try:
-        check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file))
+        check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file),
+                   qa_problems=qa_problems)
     except PublishRefused as exc:
         refusal = str(exc)
     config = replace(config, fmt="html")
@@ -545,10 +564,9 @@ def preview_pair_file(pair_file: Path, config: PublishConfig, *, glossary_check:
 
 def publish_pair_file(pair_file: Path, config: PublishConfig, *,
                       glossary_check: GlossaryCheck | None = None, glossary_label: str = "",
+                      qa_check: Callable[[Article], Sequence[str]] | None = None, qa_label: str = "",
                       now: Callable[[], datetime] | None = None) -> PublishResult:
     """Publish the French article of ``pair_file`` under ``config.out``; see the module docstring."""
-    from filelock import Timeout
-
     now = now or (lambda: datetime.now(timezone.utc))
     if config.fmt not in FORMATS:
         raise InputError(f"unknown format {config.fmt!r}: use html or md.")
@@ -556,7 +574,8 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
     sha, article, stamp = read_publishable(pair_file)
     slug = article.slug
     problems, glossary_note = run_glossary_check(article, pair_file, glossary_check, glossary_label)
-    check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file))
+    qa_problems, qa_note = run_qa_check(article, qa_check, qa_label, draft=config.draft)
+    check_gate(article, draft=config.draft, glossary_problems=problems, where=str(pair_file), qa_problems=qa_problems)
 
     out_dir = Path(config.out)
     if out_dir.exists() and not out_dir.is_dir():
@@ -616,7 +635,7 @@ def publish_pair_file(pair_file: Path, config: PublishConfig, *,
                          "The previous published version is untouched.") from None
     return PublishResult(slug=slug, path=out_file, index=index_path, status=status, changed=changed,
                          published=published, pair_sha256=sha, segments=len(article.segments),
-                         glossary=glossary_note, warnings=warnings)
+                         glossary=glossary_note, warnings=warnings, qa=qa_note)
 
 
 def _publish_write(path: Path, data: bytes) -> None:
@@ -660,8 +679,6 @@ def _entry(context: dict[str, Any], env, index_path: Path, out_file: Path, pair_
 
 
 def _attr(value: str) -> str:
-    from markupsafe import escape
-
     return str(escape(value))
 
 

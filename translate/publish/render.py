@@ -15,9 +15,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Sequence, Union
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+from markupsafe import escape
 
 from translate.core.errors import InputError
 from translate.publish.typography import TypographyRule, apply_typography
@@ -125,7 +128,7 @@ def code_fragment(data: str, fmt: str) -> str:
     """The HTML a piece of original markup stands for (Markdown is rendered by markdown-it)."""
     if fmt not in ("markdown", "md"):
         return data
-    from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt  # lazy: ~0.1 s to import; only Markdown code data needs it
 
     return MarkdownIt("commonmark", {"html": True}).renderInline(data)
 
@@ -134,8 +137,6 @@ class _TagReader:
     """Start tags, end tags and text of a small HTML fragment (stdlib parser, never executes)."""
 
     def __init__(self, fragment: str) -> None:
-        from html.parser import HTMLParser
-
         self.items: list[tuple[str, str, tuple[tuple[str, str], ...]]] = []  # (what, tag or text, attrs)
         reader = self
 
@@ -226,8 +227,6 @@ def plain_text(runs: Sequence[Run]) -> str:
 
 def runs_to_html(runs: Sequence[Run]) -> str:
     """Inline HTML for ``runs``: text escaped, codes rebuilt from the allowed tags, balanced."""
-    from markupsafe import escape
-
     html: list[str] = []
     stack: list[str] = []
     for run in runs:
@@ -272,8 +271,6 @@ def runs_to_html(runs: Sequence[Run]) -> str:
 
 
 def _html_attrs(code: Code) -> str:
-    from markupsafe import escape
-
     out = []
     for name, value in code.attrs:
         name = name.lower()
@@ -312,8 +309,6 @@ def _escape_marker(marker: str) -> str:
 
 def md_url(url: str) -> str:
     """A link destination that cannot break out of ``[text](...)``."""
-    from urllib.parse import quote
-
     return re.sub(r"[()<>\s\\]", lambda m: quote(m.group(0), safe=""), url)
 
 
@@ -382,7 +377,7 @@ SNIPPET_TEMPLATE = "read-in-french.html.j2"
 
 def template_environment(folder: Path | None = None):
     """A sandboxed, autoescaping Jinja2 environment: the newsroom ``folder`` first, then ours."""
-    import jinja2
+    import jinja2  # lazy: ~0.1 s to import; only rendering a page needs it
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders: list = []
@@ -418,7 +413,7 @@ def yaml_scalar(value: Any) -> str:
 
 def render_template(env, name: str, context: dict[str, Any]) -> str:
     """Render ``name`` with ``context``; template errors become a clear :class:`InputError`."""
-    import jinja2
+    import jinja2  # lazy: as above
 
     try:
         template = env.get_template(name)

@@ -12,12 +12,18 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+from markupsafe import Markup, escape
 
 from translate.core.article import Article, Segment
 from translate.glossary.entries import load_glossary
 from translate.glossary.textmatch import missing_forms
 from translate.publish.typography import apply_typography
+from translate.qa.config import QaConfig
+from translate.qa.runner import run_qa
 
 _TOKEN = re.compile(r"\S+")
 
@@ -45,6 +51,16 @@ class SegmentReview:
     words: int = 0  # words of the post-edit (TER's reference length)
     terms: list[TermCheck] = field(default_factory=list)
     too_long: bool = False  # over MAX_DIFF_WORDS: shown whole, no word diff or HTER
+    qa: Any = None  # translate.qa.model.SegmentQA: the QA findings and the risk score
+
+    @property
+    def findings(self) -> list:
+        """The QA findings an editor acts on (warnings and errors; ``info`` is what publishing fixes)."""
+        return [f for f in self.qa.findings if f.severity != "info"] if self.qa is not None else []
+
+    @property
+    def qa_blocking(self) -> bool:
+        return any(f.blocking for f in self.findings)
 
     @property
     def edited(self) -> bool:
@@ -74,6 +90,17 @@ class ArticleReview:
     @property
     def violations(self) -> int:
         return sum(len(s.violations) for s in self.segments)
+
+    @property
+    def qa_errors(self) -> int:
+        return sum(1 for s in self.segments for f in s.findings if f.blocking)
+
+    def ordered(self, riskiest: bool = False) -> list[SegmentReview]:
+        """The segments in article order, or riskiest first (translate/qa/risk.py; ties keep the order)."""
+        if not riskiest:
+            return list(self.segments)
+        order = {id(s): i for i, s in enumerate(self.segments)}
+        return sorted(self.segments, key=lambda s: (-(s.qa.risk if s.qa is not None else 0.0), order[id(s)]))
 
 
 # The word diff and TER grow about quadratically with length: above this many words on either
@@ -108,7 +135,7 @@ def word_diff(before: str, after: str) -> list[DiffOp]:
 
 
 def _ter():
-    from sacrebleu.metrics import TER
+    from sacrebleu.metrics import TER  # lazy: ~0.15 s to import; only edit rates need it
 
     return TER(case_sensitive=True)
 
@@ -153,8 +180,6 @@ def _glossary_terms(article: Article, glossary_path) -> str:
         return "pair file"
     if glossary_path is None:
         return "none"
-    from pathlib import Path
-
     if not Path(glossary_path).exists():
         return "none"
     glossary = load_glossary(Path(glossary_path))
@@ -163,19 +188,22 @@ def _glossary_terms(article: Article, glossary_path) -> str:
     return "glossary"
 
 
-def review_article(article: Article, glossary_path=None, *, memo: dict | None = None) -> ArticleReview:
+def review_article(article: Article, glossary_path=None, *, memo: dict | None = None,
+                   qa_config: QaConfig | None = None) -> ArticleReview:
     """Diffs, HTER and term checks for every segment of ``article``.
 
     The article's HTER is sacrebleu's corpus TER (total edits over total post-edit words), summed
     from the segments' own scores rather than computing every TER twice. ``memo`` (a dict the
     caller keeps) remembers each (draft, post-edit) pair's diff and score, so reviewing an article
     again after one segment changed scores only that segment (the review app does this).
+    QA findings (translate/qa/) and the risk score come with each segment.
     """
     source_of_terms = _glossary_terms(article, glossary_path)
+    qa = run_qa([article], qa_config)
     reviews: list[SegmentReview] = []
     edits = words = 0.0
     for seg in article.segments:
-        review = SegmentReview(segment=seg, terms=term_checks(seg))
+        review = SegmentReview(segment=seg, terms=term_checks(seg), qa=qa.for_segment(article.slug, seg.id))
         if seg.mt is not None and seg.target is not None and too_long(seg.mt, seg.target):
             review.ops = word_diff(seg.mt, seg.target)
             review.too_long = True
@@ -199,18 +227,21 @@ def review_article(article: Article, glossary_path=None, *, memo: dict | None = 
 
 
 # -- terminal ---------------------------------------------------------------------------------
-def format_diff(review: ArticleReview, *, color: bool, only_edited: bool = False) -> str:
-    """The diff for a terminal (colours) or a pipe (wdiff-style ``[-deleted-]{+inserted+}``)."""
-    import click
+def format_diff(review: ArticleReview, *, color: bool, only_edited: bool = False, riskiest: bool = False) -> str:
+    """The diff for a terminal (colours) or a pipe (wdiff-style ``[-deleted-]{+inserted+}``), with
+    each segment's QA findings; ``riskiest`` lists the riskiest segments first."""
+    import click  # lazy: only terminal output needs click; the review app uses this module too
 
     lines = [f"{review.article.slug}: {len(review.segments)} segments, {review.edited} edited, "
-             f"HTER {_pct(review.hter)} over {review.measured} post-edited MT drafts"]
-    for item in review.segments:
+             f"HTER {_pct(review.hter)} over {review.measured} post-edited MT drafts, "
+             f"{review.qa_errors} QA error(s)" + (" (riskiest first)" if riskiest else "")]
+    for item in review.ordered(riskiest):
         seg = item.segment
         if only_edited and not item.edited:
             continue
         head = f"[{seg.id}] {seg.state}" + (f", {seg.origin}" if seg.origin else "") + \
-               (f", HTER {_pct(item.hter)}" if item.hter is not None else "")
+               (f", HTER {_pct(item.hter)}" if item.hter is not None else "") + \
+               (f", {item.qa.explanation}" if item.qa is not None else "")
         lines.append("")
         lines.append(click.style(head, bold=True) if color else head)
         lines.append(f"  EN  {seg.source}")
@@ -236,6 +267,13 @@ def format_diff(review: ArticleReview, *, color: bool, only_edited: bool = False
             when = f", {entry.at}" if entry.at else ""
             event = f"; {entry.event}" if entry.event else ""
             lines.append(f"  history  {entry.target}  ({who}{when}{event})")
+        for finding in item.findings:
+            if finding.check == "glossary" and item.violations:
+                continue  # already shown above
+            waived = f" [waived by {finding.waived_by}]" if finding.waived else ""
+            msg = f"  QA  {finding.severity} {finding.check}: {finding.message}{waived}"
+            hue = "red" if finding.blocking else ("yellow" if finding.severity == "warning" and not finding.waived else None)
+            lines.append(click.style(msg, fg=hue) if color and hue else msg)
     return "\n".join(lines)
 
 
@@ -244,16 +282,15 @@ def _pct(value: float | None) -> str:
 
 
 # -- HTML ---------------------------------------------------------------------------------------
-def render_report(review: ArticleReview) -> str:
+def render_report(review: ArticleReview, *, riskiest: bool = False) -> str:
     """A self-contained HTML page (inline CSS, no scripts or external resources)."""
-    import jinja2
-    from importlib import resources
+    import jinja2  # lazy: ~0.1 s to import; only the HTML report needs it
 
     template_text = resources.files("translate.resources").joinpath("review_report.html.j2").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = env.from_string(template_text)
     rows = []
-    for item in review.segments:
+    for item in review.ordered(riskiest):
         rows.append({
             "item": item,
             "seg": item.segment,
@@ -265,6 +302,7 @@ def render_report(review: ArticleReview) -> str:
         review=review,
         rows=rows,
         hter=_pct(review.hter),
+        riskiest=riskiest,
         generated=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     )
 
@@ -279,8 +317,6 @@ def _hter_class(value: float | None) -> str:
 
 def marked_source(seg: Segment):
     """The English source with glossary terms wrapped in <mark> (escaped everywhere else)."""
-    from markupsafe import Markup, escape
-
     spans = sorted((t.start, t.end, t) for t in seg.terms if 0 <= t.start < t.end <= len(seg.source))
     out, pos = [], 0
     for start, end, term in spans:

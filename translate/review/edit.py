@@ -50,7 +50,7 @@ class SegmentEdit:
 
 
 @dataclass
-class Conflict:
+class EditConflict:
     """A segment that changed on disk since the editor loaded it: both texts, nothing lost."""
 
     segment_id: str
@@ -69,7 +69,7 @@ class UnknownSegment(InputError):
 class SegmentConflict(TranslateError):
     """The segment changed since the editor loaded it; nothing was written."""
 
-    def __init__(self, message: str, conflicts: list[Conflict]) -> None:
+    def __init__(self, message: str, conflicts: list[EditConflict]) -> None:
         super().__init__(message)
         self.conflicts = conflicts
 
@@ -138,7 +138,7 @@ def check_edits(article: Article, edits: list[SegmentEdit], origin: str) -> dict
         seg = segments[edit.segment_id]
         version = segment_version(seg)
         if version != edit.version:
-            conflicts.append(Conflict(segment_id=seg.id, yours=edit.target, theirs=seg.target, their_state=seg.state,
+            conflicts.append(EditConflict(segment_id=seg.id, yours=edit.target, theirs=seg.target, their_state=seg.state,
                                       their_version=version, their_editor=seg.edited_by, their_time=seg.edited_at))
     if conflicts:
         ids = ", ".join(c.segment_id for c in conflicts[:8])

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from translate.cli.options import (glossary_option, load_engine, load_run_glossary, model_options, settings_from,
-                           workdir_option)
-from translate.core.errors import InputError
+from translate.cli.options import (choose_engine, glossary_option, load_engine, load_run_glossary, model_options,
+                                   settings_from, workdir_option)
+from translate.core.config import BATCH_ENGINES, RayOptions, load_batch_engine, load_ray_options
+from translate.core.errors import InputError, UsageError
 
 PLAIN_EVERY_SECONDS = 10.0
 
@@ -21,26 +22,73 @@ PLAIN_EVERY_SECONDS = 10.0
 @model_options
 @glossary_option
 @workdir_option
+@click.option("--engine", "engine_kind", type=click.Choice(BATCH_ENGINES), default=None,
+              help="local: MT in this process; ray: MT on a Ray cluster's workers (extra `ray`, "
+                   "docs/cluster.md) [translate.toml [batch], else local].")
+@click.option("--address", default=None, metavar="auto|ray://HOST:PORT",
+              help="Ray cluster to use; without it a Ray starts on this machine [translate.toml [ray]].")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Ray workers, each loading the model once [as many as the resources allow].")
+@click.option("--gpus-per-worker", type=click.FloatRange(0), default=None,
+              help="GPUs per Ray worker; a fraction shares a GPU [1 on a cluster with GPUs, else 0].")
+@click.option("--cpus-per-worker", type=click.FloatRange(0), default=None,
+              help="CPUs per Ray worker (its torch threads on CPU workers) [1].")
 @click.pass_context
 def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, device: str | None,
-            beam_size: int | None, dtype: str | None, glossary: Path | None, workdir: Path | None) -> None:
+            beam_size: int | None, dtype: str | None, glossary: Path | None, workdir: Path | None,
+            engine_kind: str | None, address: str | None, workers: int | None, gpus_per_worker: float | None,
+            cpus_per_worker: float | None) -> None:
     """Translate every article under DIR|FILE... into pair files, pooling all their segments.
 
     Articles whose pair file is up to date with their source and settings are skipped, so an
     interrupted batch re-run does only what is left. Ctrl-C stops after the current batch with
     every written pair file complete; Ctrl-C twice stops at once. One bad article never stops
     the others: each failure is named at the end, and the exit code is 1 if any failed.
+
+    With --engine ray the machine translation runs on a Ray cluster (this process still reads
+    the articles and alone writes the pair files and the memory); the pair files are the same.
     """
     from translate.pipeline.batch import run_batch
 
-
     settings = settings_from(ctx)
+    engine_kind = engine_kind or load_batch_engine(settings.source)
+    ray_given = [name for name, value in (("--address", address), ("--workers", workers),
+                 ("--gpus-per-worker", gpus_per_worker), ("--cpus-per-worker", cpus_per_worker)) if value is not None]
+    if engine_kind != "ray" and ray_given:
+        raise UsageError(f"{', '.join(ray_given)} only apply with --engine ray: add --engine ray, or leave them out.")
     # Nothing to translate at all is said before minutes of model loading, not after.
     if not any(Path(given).exists() for given in inputs):
         names = ", ".join(str(given) for given in inputs)
         raise InputError(f"{names}: no such file or folder. Name article files or folders of articles.")
     _, terms = load_run_glossary(settings, glossary)
-    engine = load_engine(settings, model, device, beam_size, dtype)
+    if engine_kind == "ray":
+        engine = _start_ray(settings, model, device, beam_size, dtype,
+                            RayOptions(address, workers, gpus_per_worker, cpus_per_worker))
+    else:
+        engine = load_engine(settings, model, device, beam_size, dtype)
+    try:
+        _run(ctx, engine, inputs, settings, terms, workdir, run_batch)
+    finally:
+        if engine_kind == "ray":
+            engine.close()
+
+
+def _start_ray(settings, model, device, beam_size, dtype, given: RayOptions):
+    from translate.pipeline.ray_batch import RayEngine
+
+    options = load_ray_options(settings.source)
+    for key in ("address", "workers", "gpus_per_worker", "cpus_per_worker"):
+        if getattr(given, key) is not None:
+            setattr(options, key, getattr(given, key))
+    click.echo(f"Starting Ray workers ({options.address or 'a Ray on this machine'})...", err=True)
+    choice = choose_engine(settings, model, device, beam_size, dtype)
+    return RayEngine.start(options, backend=choice.backend, model=choice.model, device=choice.device,
+                           settings=choice.settings, on_message=lambda text: click.echo(text, err=True))
+
+
+def _run(ctx, engine, inputs, settings, terms, workdir, run_batch) -> None:
+    from translate.qa.config import qa_config
+
     label = " [random-weight test model: the French is meaningless]" if engine.is_test_model else ""
     click.echo(f"Model {engine.model_id} ({engine.backend_name}, {engine.precision_name}) on {engine.device}, "
                f"loaded in {engine.stats.load_seconds:.1f} s{label}", err=True)
@@ -56,7 +104,7 @@ def command(ctx: click.Context, inputs: tuple[Path, ...], model: str | None, dev
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         summary = run_batch(
-            list(inputs), engine, workdir or settings.workdir, glossary=terms,
+            list(inputs), engine, workdir or settings.workdir, glossary=terms, qa=qa_config(settings.source),
             memory=settings.memory, on_progress=display.update,
             on_failure=lambda path, reason: display.message(f"Failed: {reason}"),
             on_warning=lambda text: display.message(f"Warning: {text}"),
@@ -129,6 +177,10 @@ def _print_summary(summary, engine) -> None:
     click.echo(f"Throughput: {seg_rate:.1f} segments/s, {tokens_rate:.0f} target tokens/s over {summary.mt_seconds:.1f} s "
                f"of MT ({engine.backend_name}, {engine.device}); model load {summary.load_seconds:.1f} s; "
                f"total {summary.seconds:.1f} s.")
+    for worker in getattr(engine, "workers", []):  # a Ray engine: each worker's share
+        restarts = f", restarted {worker.restarts} time(s)" if worker.restarts else ""
+        click.echo(f"  worker {worker.index + 1} ({worker.host}): {worker.segments:,} segments in {worker.batches} "
+                   f"batches, {worker.tokens_per_second:.0f} target tokens/s over {worker.seconds:.1f} s{restarts}")
     if summary.oom_retries:
         click.echo(f"Out of memory {summary.oom_retries} time(s): batches were halved and retried.")
     for path, reason in summary.failed:

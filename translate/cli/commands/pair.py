@@ -38,12 +38,13 @@ def import_(ctx: click.Context, file: Path, article: str | None, by: str | None,
     """
     from translate.pipeline.memory import default_memory_path
     from translate.formats.exchange import import_pair_file
+    from translate.qa.config import qa_config
 
     settings = settings_from(ctx)
     workdir = workdir or settings.workdir
     report = import_pair_file(file, workdir, article=article, by=by,
                               memory=settings.memory or default_memory_path(workdir),
-                              keep_conflicts_as_history=keep_conflicts)
+                              keep_conflicts_as_history=keep_conflicts, qa=qa_config(settings.source))
     states = ", ".join(f"{n} {s}" for s, n in sorted(report.states.items()))
     click.echo(f"{report.slug}: imported XLIFF {report.version} ({report.units} units): {report.changed_targets} "
                f"targets changed, {report.changed_states} states changed; now {states} -> {report.pair_file}")
@@ -56,6 +57,9 @@ def import_(ctx: click.Context, file: Path, article: str | None, by: str | None,
         click.echo(f"Warning: conflict kept in the history, not imported: {line}", err=True)
     for warning in report.warnings:
         click.echo(f"Warning: {file}: {warning}", err=True)
+    if report.qa_errors:
+        click.echo(f"{report.slug}: QA: {report.qa_errors} error(s) to fix or waive before publishing "
+                   f"(translate qa {report.slug})", err=True)
     if report.warning:
         click.echo(f"Warning: {report.warning}", err=True)
 

@@ -37,16 +37,21 @@ def command(ctx: click.Context, article: str, workdir: Path | None, out: Path | 
     same pair file again gives the same bytes; a failure leaves the previous version in place.
     """
     from translate.publish.publisher import glossary_check_for, locate_pair_file, publish_config, publish_pair_file
+    from translate.qa.config import qa_config
+    from translate.qa.gate import qa_check_for
 
     settings = settings_from(ctx)
     pair = locate_pair_file(article, workdir or settings.workdir)
     config = publish_config(settings, out=out, fmt=fmt, templates=templates, index=index, typography=typography)
     config.draft = draft
     check, label = glossary_check_for(glossary or settings.glossary, config.rules)
-    result = publish_pair_file(pair, config, glossary_check=check, glossary_label=label)
+    qa_check, qa_label = qa_check_for(qa_config(settings.source))
+    result = publish_pair_file(pair, config, glossary_check=check, glossary_label=label, qa_check=qa_check,
+                               qa_label=qa_label)
     for warning in result.warnings:
         click.echo(f"Warning: {result.slug}: {warning}", err=True)
     what = "draft (machine translation, noindex)" if result.status == "draft" else "published"
     same = "" if result.changed else " (unchanged)"
     click.echo(f"{result.slug}: {what}, {result.segments} segments -> {result.path}{same}")
-    click.echo(f"  manifest {result.index}; published {result.published}; glossary: {result.glossary}")
+    click.echo(f"  manifest {result.index}; published {result.published}; glossary: {result.glossary}; QA: {result.qa}")
+

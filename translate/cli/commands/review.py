@@ -29,37 +29,41 @@ def _load(ctx: click.Context, article: str, workdir: Path | None):
 @click.argument("article")
 @click.option("--edited", is_flag=True, help="Only segments whose target differs from the MT draft.")
 @click.option("--color/--no-color", default=None, help="Colours [when the output is a terminal].")
+@click.option("--riskiest", is_flag=True, help="The riskiest segments first (QA risk score), not in article order.")
 @workdir_option
 @click.pass_context
-def diff(ctx: click.Context, article: str, edited: bool, color: bool | None, workdir: Path | None) -> None:
+def diff(ctx: click.Context, article: str, edited: bool, color: bool | None, riskiest: bool, workdir: Path | None) -> None:
     """Word-level differences between each MT draft and the current target of ARTICLE.
 
     Coloured in a terminal; piped, deletions read [-like this-] and insertions {+like this+}.
     """
+    from translate.qa.config import qa_config
     from translate.review.diffs import format_diff, review_article
 
     settings, _, art, _ = _load(ctx, article, workdir)
-    review = review_article(art, settings.glossary)
+    review = review_article(art, settings.glossary, qa_config=qa_config(settings.source))
     use_color = sys.stdout.isatty() if color is None else color
-    click.echo(format_diff(review, color=use_color, only_edited=edited), color=use_color)
+    click.echo(format_diff(review, color=use_color, only_edited=edited, riskiest=riskiest), color=use_color)
 
 
 @command.command("report")
 @click.argument("article")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file.")
+@click.option("--riskiest", is_flag=True, help="The riskiest segments first (QA risk score), not in article order.")
 @workdir_option
 @click.pass_context
-def report(ctx: click.Context, article: str, output: Path, workdir: Path | None) -> None:
+def report(ctx: click.Context, article: str, output: Path, riskiest: bool, workdir: Path | None) -> None:
     """A self-contained HTML page for editors: side by side, edits highlighted, HTER, glossary."""
     from translate.core.fsio import atomic_write_text
+    from translate.qa.config import qa_config
     from translate.review.diffs import render_report, review_article
 
     settings, ref, art, _ = _load(ctx, article, workdir)
-    review = review_article(art, settings.glossary)
-    atomic_write_text(output, render_report(review))
+    review = review_article(art, settings.glossary, qa_config=qa_config(settings.source))
+    atomic_write_text(output, render_report(review, riskiest=riskiest))
     hter = "n/a" if review.hter is None else f"{review.hter * 100:.1f}%"
     click.echo(f"{ref.slug}: {len(review.segments)} segments, {review.edited} edited, HTER {hter}, "
-               f"{review.violations} glossary violations -> {output}")
+               f"{review.violations} glossary violations, {review.qa_errors} QA errors -> {output}")
 
 
 @command.command("approve")
@@ -108,7 +112,7 @@ def serve(ctx: click.Context, workdir: Path | None, host: str | None, port: int 
     what is on disk, refused with both texts shown when someone saved the segment meanwhile.
     """
     from translate.core.config import read_section
-    from translate.core.errors import ConfigError, TranslateError
+    from translate.core.errors import ConfigError, TranslateError, UsageError
     from translate.review.web import MISSING_HINT
 
     try:
@@ -117,11 +121,15 @@ def serve(ctx: click.Context, workdir: Path | None, host: str | None, port: int 
         import waitress  # noqa: F401
     except ImportError:
         raise TranslateError(MISSING_HINT) from None
+    from translate.qa.config import qa_config
+    from translate.qa.gate import qa_check_for
+    from translate.qa.review_hook import review_findings
     from translate.review.web import make_server
     from translate.review.web.app import WebConfig, create_app
     from translate.review.web.security import check_token_strength, is_loopback
 
     settings = settings_from(ctx)
+    qa = qa_config(settings.source)
     table = read_section(settings.source, "review", _REVIEW_KEYS) if settings.source is not None else {}
     for key, kind in (("host", str), ("port", int), ("token", str)):
         if key in table and (not isinstance(table[key], kind) or isinstance(table[key], bool)):
@@ -131,15 +139,16 @@ def serve(ctx: click.Context, workdir: Path | None, host: str | None, port: int 
     token = token or table.get("token") or None
     loopback = is_loopback(host)
     if not loopback and not token:
-        raise click.UsageError(f"--host {host} is reachable from other machines: give a token (--token, "
-                               "$TRANSLATE_REVIEW_TOKEN or token under [review] in translate.toml).")
+        raise UsageError(f"--host {host} is reachable from other machines: give a token (--token, "
+                         "$TRANSLATE_REVIEW_TOKEN or token under [review] in translate.toml).")
     if token and (problem := check_token_strength(token)):
-        raise click.BadParameter(problem, param_hint="--token")
+        raise UsageError(f"--token: {problem}")
     workdir = workdir or settings.workdir
     if not Path(workdir).is_dir():
-        raise TranslateError(f"{workdir}: no such workspace. Run `translate run ARTICLE` first, or give --workdir.")
+        raise UsageError(f"{workdir}: no such workspace. Run `translate run ARTICLE` first, or give --workdir.")
     app = create_app(WebConfig(workdir=Path(workdir), glossary=settings.glossary, memory=settings.memory,
-                               settings=settings, editor=by or "", token=token, loopback=loopback))
+                               settings=settings, editor=by or "", token=token, loopback=loopback,
+                               findings=review_findings(qa), qa_gate=qa_check_for(qa)[0]))
     try:
         server = make_server(app, host, port)
     except OSError as exc:
@@ -160,3 +169,30 @@ def serve(ctx: click.Context, workdir: Path | None, host: str | None, port: int 
         click.echo("Stopped.", err=True)
     finally:
         server.close()
+
+
+@command.command("waive")
+@click.argument("article")
+@click.option("--segment", "segment_id", required=True, metavar="ID", help="The segment (ids: translate qa, review diff).")
+@click.option("--check", "check_id", required=True, metavar="CHECK", help="The QA check whose finding is accepted.")
+@click.option("--by", default=None, metavar="NAME", help="Who waives it [your login].")
+@click.option("--reason", default="", help="Why the finding is acceptable (shown in the report and the pair file).")
+@click.option("--remove", is_flag=True, help="Withdraw the waiver instead.")
+@workdir_option
+@click.pass_context
+def waive_command(ctx: click.Context, article: str, segment_id: str, check_id: str, by: str | None, reason: str, remove: bool,
+          workdir: Path | None) -> None:
+    """Accept one QA check's finding on one segment of ARTICLE (recorded in the pair file).
+
+    The waiver covers the segment's current French only: once the text changes, the check
+    applies again. A waived error no longer holds publication back.
+    """
+    from translate.formats.exchange import current_user
+    from translate.qa.workspace import waive as record
+
+    settings = settings_from(ctx)
+    who = by or current_user()
+    record(article, workdir or settings.workdir, segment=segment_id, check=check_id, by=who, reason=reason,
+           remove=remove)
+    verb = "withdrawn" if remove else f"recorded for {who}"
+    click.echo(f"{article}: waiver of {check_id} on {segment_id} {verb}")

@@ -25,6 +25,7 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
     Human work already in a pair file is kept.
     """
     from translate.pipeline.workflow import run_articles
+    from translate.qa.config import qa_config
 
 
     settings = settings_from(ctx)
@@ -42,13 +43,16 @@ def command(ctx: click.Context, articles: tuple[Path, ...], model: str | None, d
             )
             if result.tm_exact or result.tm_fuzzy:
                 click.echo(f"{result.slug}: translation memory: {result.tm_exact} exact, {result.tm_fuzzy} with fuzzy matches")
+            if result.qa_errors:
+                click.echo(f"{result.slug}: QA: {result.qa_errors} error(s) in the drafts; riskiest first: "
+                           f"translate qa {result.slug}", err=True)
             if result.warning:
                 click.echo(f"Warning: {result.warning}", err=True)
         else:
             click.echo(f"Error: {result.error}", err=True)
 
     outcome = run_articles(list(articles), engine, workdir or settings.workdir, on_article=report,
-                           memory=settings.memory, glossary=terms)
+                           memory=settings.memory, glossary=terms, qa=qa_config(settings.source))
     if outcome.locking is not None:
         paths = outcome.locking.segment_paths
         click.echo(f"Glossary {glossary_path} ({len(terms)} entries): {outcome.locking.summary()}; "

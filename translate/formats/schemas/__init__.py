@@ -19,7 +19,7 @@ def xliff21_schema():
 
     Loaded together, as the core accepts module elements only through lax wildcards.
     """
-    import xmlschema
+    import xmlschema  # lazy: ~0.25 s to import; only schema validation needs it
 
     base = schema_dir() / "xliff-2.1"
     files = [str(base / name) for name in ("xliff_core_2.0.xsd", "matches.xsd", "metadata.xsd", "glossary.xsd")]

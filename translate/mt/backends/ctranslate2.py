@@ -16,6 +16,7 @@ bench/lock_paths.py --backend ctranslate2) is paid only by runs with such segmen
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -53,8 +54,6 @@ def default_output(model: str, quantization: str) -> Path:
     """Where ``translate model convert`` puts the converted model unless told otherwise."""
     if _looks_like_path(model):
         folder = Path(model).expanduser().resolve()
-        import hashlib
-
         name = f"{folder.name}-{hashlib.sha256(str(folder).encode()).hexdigest()[:8]}"
     else:
         name = re.sub(r"[^A-Za-z0-9._-]+", "--", model)
@@ -134,7 +133,7 @@ def _local_source(model: str) -> tuple[Path, str]:
         _check_model_folder(folder)
         return folder, _folder_fingerprint(folder)
     try:
-        from huggingface_hub import snapshot_download
+        from huggingface_hub import snapshot_download  # lazy: heavy; only for a hub id
 
         folder = Path(snapshot_download(model, local_files_only=True))
     except Exception:  # noqa: BLE001 - not cached

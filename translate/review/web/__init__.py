@@ -13,7 +13,7 @@ MISSING_HINT = ("`translate review serve` needs the optional web extra (Flask, F
 def make_server(app, host: str, port: int, *, threads: int = 8):
     """A waitress server for ``app`` on ``host:port`` (port 0: a free one; see ``.effective_port``).
     ``.run()`` serves until ``.close()``."""
-    from waitress.server import create_server
+    from waitress.server import create_server  # lazy: extra `web`; MISSING_HINT is read without it
 
     return create_server(app, host=host, port=port, threads=threads, ident="translate-review",
                          clear_untrusted_proxy_headers=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from translate.formats.exchange import current_user
 from translate.review.web import routes
-from translate.review.web.hooks import FindingsProvider
+from translate.review.web.hooks import FindingsProvider, QaGate
 from translate.review.web.workspace import Workspace
 
 
@@ -32,6 +33,7 @@ class WebConfig:
     token: str | None = None  # required from every request when set (always set off loopback)
     loopback: bool = True  # bound to loopback: requests must name a loopback host
     findings: FindingsProvider | None = None  # QA findings per segment (see hooks.py)
+    qa_gate: QaGate | None = None  # the publish gate's QA: article -> one line per unwaived error (hooks.py)
     secret_key: bytes = field(default_factory=lambda: os.urandom(32))
 
 
@@ -63,14 +65,12 @@ def create_app(config: WebConfig):
         "locks": {},  # one writer per article inside this server; the file lock covers other processes
         "locks_guard": threading.Lock(),
     }
-    routes.register(app)
+    routes.register_routes(app)
     return app
 
 
 def _when(value: str | None) -> str:
     """An ISO 8601 time as people read it: ``2026-12-02 18:00 UTC`` (the value itself if it is not one)."""
-    from datetime import datetime, timezone
-
     if not value:
         return ""
     try:

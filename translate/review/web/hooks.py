@@ -9,13 +9,13 @@ An automatic QA package plugs in by adapting its results to these small types in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from translate.core.article import Article
 
 
 @dataclass
-class Finding:
+class FindingView:
     check: str  # the check's id, e.g. "numbers"
     severity: str  # "error", "warning" or "info"
     message: str  # one line: what to fix
@@ -23,7 +23,7 @@ class Finding:
 
 @dataclass
 class SegmentFindings:
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[FindingView] = field(default_factory=list)
     risk: float = 0.0  # higher is riskier; the page's "next risky segment" follows it
     why: str = ""  # the risk explained in one line
 
@@ -31,3 +31,7 @@ class SegmentFindings:
 # Given an article as read from its pair file, the findings of its segments by segment id
 # (segments without findings may be left out).
 FindingsProvider = Callable[[Article], Mapping[str, SegmentFindings]]
+
+# The publish gate's QA: given an article, one line per unwaived error that holds it back
+# (translate/qa/gate.py's check); publishing and its preview in the app go through it.
+QaGate = Callable[[Article], Sequence[str]]

@@ -20,14 +20,14 @@ from translate.publish.publisher import (
     publish_pair_file,
 )
 from translate.review.diffs import marked_source
-from translate.review.edit import ACTIONS, SegmentConflict, SegmentEdit, UnknownSegment, edit_segments, segment_version
+from translate.review.edit import ACTIONS, SegmentConflict, SegmentEdit, UnknownSegment, edit_segments
 from translate.review.web import security
 from translate.review.web.workspace import FILTERS, SORTS, ArticleView, select
 
 MAX_EDITOR_NAME = 64
 
 
-def register(app: Flask) -> None:
+def register_routes(app: Flask) -> None:
     app.after_request(_headers)
     app.register_error_handler(CSRFError, _csrf_failed)
     app.register_error_handler(404, lambda exc: _fail(404, "No such page. Articles are listed on the workspace page."))
@@ -285,15 +285,17 @@ def _publish_setup(draft: bool):
     publish = publish_config(config.settings or Settings())
     publish.draft = draft
     check, label = glossary_check_for(config.glossary)
-    return publish, check, label
+    # The QA part of the gate comes in through the app's settings, like the findings (hooks.py).
+    return publish, {"glossary_check": check, "glossary_label": label, "qa_check": config.qa_gate,
+                     "qa_label": "" if config.qa_gate is not None else "not checked"}
 
 
 def publish_page(name: str):
     path = _pair(name)
     draft = request.args.get("draft") == "1"
     try:
-        publish, check, label = _publish_setup(draft)
-        preview = preview_pair_file(path, publish, glossary_check=check, glossary_label=label)
+        publish, checks = _publish_setup(draft)
+        preview = preview_pair_file(path, publish, **checks)
     except TranslateError as exc:
         return _fail(422, str(exc))
     return render_template("publish.html", name=name, preview=preview, draft=draft, out=publish.out,
@@ -303,8 +305,8 @@ def publish_page(name: str):
 def preview_page(name: str):
     path = _pair(name)
     try:
-        publish, check, label = _publish_setup(request.args.get("draft") == "1")
-        preview = preview_pair_file(path, publish, glossary_check=check, glossary_label=label)
+        publish, checks = _publish_setup(request.args.get("draft") == "1")
+        preview = preview_pair_file(path, publish, **checks)
     except TranslateError as exc:
         return _fail(422, str(exc))
     g.preview = True  # sandboxed: the page's own styles, no scripts
@@ -317,8 +319,8 @@ def publish(name: str):
     path = _pair(name)
     draft = request.form.get("draft") == "1"
     try:
-        config, check, label = _publish_setup(draft)
-        result = publish_pair_file(path, config, glossary_check=check, glossary_label=label)
+        config, checks = _publish_setup(draft)
+        result = publish_pair_file(path, config, **checks)
     except PublishRefused as exc:
         return _fail(422, "Publishing was refused.", lines=str(exc).splitlines())
     except TranslateError as exc:
