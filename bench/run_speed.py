@@ -10,7 +10,7 @@ What is compared, on the same segments of the same articles:
   naive   MarianMTModel.generate one segment at a time, float32, beam 4, each segment bounded by
           the same output limit our engine uses (random weights rarely stop on their own)
   run     what `translate run ARTICLE --model M` does with default settings (auto backend and
-          precision, glossary locking on): translate.pipeline.workflow.run_articles on an engine
+          precision, glossary locking on, QA of the drafts): translate.pipeline.workflow.run_articles on an engine
           from the CLI's own load_engine, into a fresh workspace each round (so nothing is
           reused); timed from the call to the written pair files, model load excluded
 
@@ -62,7 +62,10 @@ def worker(args) -> dict:
     from translate.ingest.reader import ingest_file
     from translate.pipeline.workflow import run_articles
 
+    from translate.qa.config import qa_config
+
     settings = load_settings(path=REPO / "translate.toml")
+    qa = qa_config(settings.source)  # translate run checks the drafts too
     glossary_path, terms = load_run_glossary(settings, Path(args.glossary) if args.glossary else None)
     engine = load_engine(settings, args.model, "cpu", args.beam, None)
     naive_model = MarianMTModel.from_pretrained(args.model, dtype=torch.float32).eval()
@@ -104,7 +107,7 @@ def worker(args) -> dict:
             generated = engine.stats.target_tokens
             started = time.perf_counter()
             outcome = run_articles([Path(p) for p in args.articles], engine, work, glossary=terms,
-                                   memory=work / "memory.sqlite")
+                                   memory=work / "memory.sqlite", qa=qa)
             seconds = time.perf_counter() - started
             if getattr(outcome, "failed", None):
                 raise SystemExit(f"the run failed: {outcome.failed}")
