@@ -90,11 +90,12 @@ def _padded(engine, texts):
 
 
 def test_beam_cache_gives_transformers_outputs_bit_for_bit(test_model_dir):
-    # Our beam-search cache (in-place growth, only changed rows reordered, cross-attention never
-    # reordered) must change nothing: every returned beam and its score equal transformers' own.
+    # Our beam-search cache (one growing buffer for all layers, only changed rows reordered,
+    # cross-attention never reordered) must change nothing: every returned beam and its score
+    # equal transformers' own.
     import torch
 
-    from translate.mt.engine import _beam_cache
+    from translate.mt.beamcache import beam_cache
 
     engine = MarianEngine.load(str(test_model_dir), device="cpu", settings=EngineSettings(dtype="float32"))
     texts = [s for s in SENTENCES if s] + ["Officials in Moscow and Washington said talks would resume next month."]
@@ -103,13 +104,47 @@ def test_beam_cache_gives_transformers_outputs_bit_for_bit(test_model_dir):
                   max_new_tokens=40, do_sample=False, return_dict_in_generate=True, output_scores=True)
     with torch.inference_mode():
         theirs = engine.model.generate(**common)
-        ours = engine.model.generate(**common, cache=_beam_cache())
+        ours = engine.model.generate(**common, cache=beam_cache(engine.model.config.decoder_layers))
     assert torch.equal(theirs.sequences, ours.sequences)
     assert torch.equal(theirs.sequences_scores, ours.sequences_scores)
     assert torch.equal(theirs.beam_indices, ours.beam_indices)
     # The rows changed beams along the way (so the reordering path was exercised).
     steps = theirs.beam_indices[:, 1:]
     assert bool(((steps >= 0) & (steps != torch.arange(steps.shape[0])[:, None])).any())
+
+
+def test_shared_cross_attention_reads_each_sentence_once_and_changes_no_beam(test_model_dir, monkeypatch):
+    # The decoder's cross-attention, with a sentence's beams as the queries of one attention over
+    # its keys (identical in every beam row), must give transformers' beams and scores.
+    import torch
+
+    from translate.mt.beamcache import shared_cross_attention
+
+    engine = MarianEngine.load(str(test_model_dir), device="cpu", settings=EngineSettings(dtype="float32"))
+    assert engine.shared_cross_attention
+    texts = [s for s in SENTENCES if s] + ["Officials in Moscow and Washington said talks would resume next month."]
+    input_ids, attention = _padded(engine, texts)
+    common = dict(input_ids=input_ids, attention_mask=attention, num_beams=4, num_return_sequences=4,
+                  max_new_tokens=40, do_sample=False, return_dict_in_generate=True, output_scores=True)
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    shapes = []
+
+    def spy(query, *args, **kwargs):
+        shapes.append(tuple(query.shape))
+        return sdpa(query, *args, **kwargs)
+
+    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention", spy)
+    with torch.inference_mode():
+        theirs = engine.model.generate(**common)
+        assert all(shape[2] != 4 for shape in shapes)  # inactive: plain per-row attention
+        with shared_cross_attention(engine.model, 4):
+            ours = engine.model.generate(**common)
+    grouped = [shape for shape in shapes if shape[2] == 4]
+    assert grouped and grouped[0][0] == len(texts)  # one attention row per sentence, 4 queries each
+    assert torch.equal(theirs.sequences, ours.sequences)
+    assert torch.equal(theirs.beam_indices, ours.beam_indices)
+    assert torch.allclose(theirs.sequences_scores, ours.sequences_scores, atol=1e-5)
+    assert all(m.translate_beams == 0 for m in (layer.encoder_attn for layer in engine.model.model.decoder.layers))
 
 
 def test_engine_drafts_same_with_either_cache(test_model_dir):

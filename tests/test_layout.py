@@ -32,6 +32,16 @@ def test_every_module_is_in_the_design_map_and_nothing_else():
                                   f"in the map but not in the package: {sorted(mapped - _modules())}")
 
 
+def test_every_python_file_design_names_exists():
+    # Prose goes stale when modules move: a file named in DESIGN.md must be a file we have.
+    design = (ROOT / "docs" / "DESIGN.md").read_text("utf-8")
+    named = set(re.findall(r"`([\w./*]+\.py)`", design))
+    known = {p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*.py") if ".venv" not in p.parts}
+    stale = sorted(n for n in named if "*" not in n
+                   and not any(k == n or k.endswith("/" + n) for k in known))
+    assert not stale, f"docs/DESIGN.md names files that do not exist: {stale}"
+
+
 def _top_imports(path: Path) -> set[str]:
     deps = set()
     for node in ast.parse(path.read_text("utf-8")).body:

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkabl
 
 from translate.core.errors import ModelError, TranslateError
 from translate.core.public import model_label
+from translate.mt.beamcache import beam_cache, install_shared_cross_attention, shared_cross_attention
 from translate.mt.confidence import SequenceScorer
 from translate.mt.longsplit import split_to_fit
 from translate.mt.precision import choose_dtype, native_bf16
@@ -57,7 +58,7 @@ class EngineSettings:
     # CTranslate2's compute type (auto: what the converted model holds, or --dtype's name).
     compute_type: str = "auto"
     threads: int | None = None  # CPU threads; None: the library's default (one per core)
-    # Beam search on a CPU through our key/value cache (same outputs, less copying: see _beam_cache);
+    # Beam search on a CPU through our key/value cache (same outputs, less copying: see translate/mt/beamcache.py);
     # False (or TRANSLATE_BEAM_CACHE=0) keeps transformers' own, e.g. to compare the two.
     beam_cache: bool = field(default_factory=lambda: os.environ.get("TRANSLATE_BEAM_CACHE", "") != "0")
 
@@ -468,6 +469,8 @@ class MarianEngine(BatchEngine):
         self.dtype_name = getattr(model, "translate_dtype", None) or str(getattr(model, "dtype", "float32")).replace("torch.", "")
         self.precision_name = self.dtype_name
         self._bad_words = _fold_banned_tokens(model)
+        # Beam search reads each sentence's cross-attention once, not once per beam (when active).
+        self.shared_cross_attention = install_shared_cross_attention(model)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -538,10 +541,11 @@ class MarianEngine(BatchEngine):
             chain.extend(processors(list(sources), beams))
         kwargs = {"bad_words_ids": None} if self._bad_words is not None else {}
         options = self.settings.generate_options
-        if (beams > 1 and self.device == "cpu" and self.settings.beam_cache and "cache" not in options
-                and "cache_implementation" not in options):  # row-by-row copies suit a CPU, not a GPU's launches
-            kwargs["cache"] = _beam_cache()
-        with torch.inference_mode():
+        memory_saving = (beams > 1 and self.device == "cpu" and self.settings.beam_cache
+                         and "cache" not in options and "cache_implementation" not in options)
+        if memory_saving:  # row-by-row copies suit a CPU, not a GPU's launches
+            kwargs["cache"] = beam_cache(self.model.config.decoder_layers)
+        with torch.inference_mode(), shared_cross_attention(self.model, beams if memory_saving else 0):
             generated = self.model.generate(
                 input_ids=input_ids.to(self.device),
                 attention_mask=attention.to(self.device),
@@ -665,111 +669,6 @@ class _PerRowLengthLimit:
             scores[done] = -float("inf")
             scores[done, self.eos_id] = eos_score
         return scores
-
-
-def _beam_cache():
-    """A key/value cache for beam search, made for CPU decoding; outputs are the same, bit for bit.
-
-    transformers' default cache costs more than the model's own arithmetic once outputs are long:
-    every step it re-concatenates each layer's whole self-attention history to add one position,
-    and copies every row of the self- and cross-attention caches to follow the beams it kept. Here
-
-    * the self-attention history lives in a buffer that grows by doubling: a step writes one
-      position in place;
-    * reordering copies only the rows whose beam changed (most rows keep their own beam);
-    * the cross-attention cache is never reordered: the beams of one sentence always come from
-      that sentence's own rows, whose cross-attention keys and values (from the same encoder
-      output, repeated per beam) are identical, so that copy changes nothing.
-
-    bench/mt_speed.py measures the gain (row engine-int8-hfcache); tests/test_engine.py checks
-    that the beams, their scores and their indices are identical.
-    """
-    from transformers import DynamicCache
-
-    self_attention = DynamicCache()
-    self_attention.layer_class_to_replicate = _beam_layer_class()
-    return _shared_cross_cache_class()(self_attention, DynamicCache())
-
-
-_CLASSES: dict[str, type] = {}
-
-
-def _shared_cross_cache_class() -> type:
-    if "cross" not in _CLASSES:
-        from transformers import EncoderDecoderCache
-
-        class SharedCrossCache(EncoderDecoderCache):
-            def reorder_cache(self, beam_idx):  # noqa: ANN001 - a torch tensor
-                # Which rows take another row's history this step, worked out once for all layers.
-                moves = [(row, source) for row, source in enumerate(beam_idx.tolist()) if row != source]
-                if not moves:
-                    return
-                read_after_write = {source for _, source in moves} & {row for row, _ in moves}
-                for layer in self.self_attention_cache.layers:
-                    if hasattr(layer, "move_rows"):
-                        layer.move_rows(moves, read_after_write)
-                    else:
-                        layer.reorder_cache(beam_idx)
-
-        _CLASSES["cross"] = SharedCrossCache
-    return _CLASSES["cross"]
-
-
-def _beam_layer_class() -> type:
-    if "layer" not in _CLASSES:
-        import torch
-        from transformers.cache_utils import DynamicLayer
-
-        class BeamLayer(DynamicLayer):
-            """One layer's self-attention keys/values in a growing buffer; ``keys``/``values`` are views."""
-
-            def lazy_initialization(self, key_states, value_states):  # noqa: ANN001
-                super().lazy_initialization(key_states, value_states)
-                self._k = self._v = None
-                self._len = 0
-
-            def update(self, key_states, value_states, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
-                if not self.is_initialized:
-                    self.lazy_initialization(key_states, value_states)
-                end = self._len + key_states.shape[-2]
-                if self._k is None or end > self._k.shape[-2]:
-                    old = 0 if self._k is None else self._k.shape[-2]
-                    capacity = max(end, 2 * old, 32)
-                    k = key_states.new_empty((*key_states.shape[:-2], capacity, key_states.shape[-1]))
-                    v = value_states.new_empty((*value_states.shape[:-2], capacity, value_states.shape[-1]))
-                    if self._len:
-                        k[..., : self._len, :] = self._k[..., : self._len, :]
-                        v[..., : self._len, :] = self._v[..., : self._len, :]
-                    self._k, self._v = k, v
-                self._k[..., self._len:end, :] = key_states
-                self._v[..., self._len:end, :] = value_states
-                self._len = end
-                self.keys, self.values = self._k[..., :end, :], self._v[..., :end, :]
-                return self.keys, self.values
-
-            def get_seq_length(self) -> int:
-                return self._len if self.is_initialized else 0
-
-            def reorder_cache(self, beam_idx):  # noqa: ANN001
-                moves = [(row, source) for row, source in enumerate(beam_idx.tolist()) if row != source]
-                self.move_rows(moves, {source for _, source in moves} & {row for row, _ in moves})
-
-            def move_rows(self, moves, read_after_write):  # noqa: ANN001
-                """Row ``row`` takes row ``source``'s history, for each (row, source) in ``moves``.
-
-                Row by row with ``copy_`` (a bulk copy each), several times faster than an indexed
-                gather and scatter of the same rows; sources that are also overwritten are saved first.
-                """
-                if not self.is_initialized or not self._len or not moves:
-                    return
-                n = self._len
-                for buffer in (self._k, self._v):
-                    saved = {source: buffer[source, :, :n].clone() for source in read_after_write}
-                    for row, source in moves:
-                        buffer[row, :, :n].copy_(saved[source] if source in saved else buffer[source, :, :n])
-
-        _CLASSES["layer"] = BeamLayer
-    return _CLASSES["layer"]
 
 
 def _quiet_transformers() -> None:

@@ -33,9 +33,11 @@ def model_info(ctx: click.Context, model: str | None, device: str | None, beam_s
         click.echo(f"  why: {reason}")
     if engine.backend_name == "transformers" and engine.device == "cpu" and engine.settings.beam_size > 1:
         if engine.settings.beam_cache:
+            shared = ("; cross-attention read once per sentence" if getattr(engine, "shared_cross_attention", False)
+                      else "")
             click.echo("beam-cache: in place (grows without copying, reorders only the rows whose beam changed, "
-                       "never the cross-attention cache; same drafts as transformers' own; TRANSLATE_BEAM_CACHE=0 "
-                       "turns it off)")
+                       f"never the cross-attention cache{shared}; same drafts as transformers' own; "
+                       "TRANSLATE_BEAM_CACHE=0 turns it off)")
         else:
             click.echo("beam-cache: transformers' own (TRANSLATE_BEAM_CACHE=0)")
     if engine.device == "cpu":
