@@ -27,6 +27,7 @@ def test_moved_rows_hold_their_sources_history(step, layers, one_layer):
     rows, index, length = step
     store = _HistoryStore(layers)
     store.reserve(torch.zeros(rows, 2, 1, 3), 6)
+    store.computed(0, 6)  # every row computed its own history: nothing shared
     generator = torch.Generator().manual_seed(rows * 31 + length)
     store.buffer.copy_(torch.randn(store.buffer.shape, generator=generator))
     slots = slice(0, 2) if one_layer else slice(None)
@@ -34,6 +35,37 @@ def test_moved_rows_hold_their_sources_history(step, layers, one_layer):
     expected[:, slots, :, :length] = store.buffer[index][:, slots, :, :length]
     store.move_rows([(row, source) for row, source in enumerate(index) if row != source], length, slots)
     assert torch.equal(store.buffer, expected)  # positions past length and other slots untouched too
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 3), st.data())
+def test_a_whole_beam_search_leaves_every_row_the_history_of_its_beam(beams, sentences, data):
+    # Step after step (write a position, then follow the beams generate kept), rows that share a
+    # prefix copy only the rest; the buffer must stay what full copies of every moved row give.
+    rows = beams * sentences
+    steps = data.draw(st.integers(1, 12))
+    store = _HistoryStore(2)
+    reference = None
+    generator = torch.Generator().manual_seed(rows * 7 + steps)
+    for t in range(steps):
+        fresh = torch.randn(rows, 4, 1, 1, 2, generator=generator)  # [rows, slots, heads, 1, dim]
+        store.reserve(fresh[:, 0], t + 1)
+        store.computed(t, t + 1)
+        store.buffer[:, :, :, t:t + 1] = fresh
+        reference = fresh if reference is None else torch.cat([reference, fresh], dim=3)
+        index = [(r // beams) * beams + data.draw(st.integers(0, beams - 1)) for r in range(rows)]
+        store.move_rows([(r, s) for r, s in enumerate(index) if r != s], t + 1)
+        reference = reference[index]
+        assert torch.equal(store.buffer[:, :, :, :t + 1], reference)
+
+
+def test_rows_sharing_a_prefix_copy_only_the_rest():
+    store = _HistoryStore(1)
+    store.reserve(torch.zeros(2, 1, 1, 1), 4)
+    store.computed(0, 3)
+    store.move_rows([(1, 0)], 3)  # row 1 takes row 0's three positions: now the same lineage
+    store.computed(3, 4)  # both compute position 3 afresh
+    assert store.shared_prefixes([(1, 0)], 4) == [3]
 
 
 def test_growth_keeps_what_was_written():

@@ -30,11 +30,15 @@ ATTENTION_NAME = "translate_shared_beams"
 _CLASSES: dict[str, type] = {}
 
 
-def beam_cache(decoder_layers: int):
-    """A fresh cache for one beam-search ``generate`` call of a model with ``decoder_layers`` layers."""
+def beam_cache(decoder_layers: int, positions: int = 0):
+    """A fresh cache for one beam-search ``generate`` call of a model with ``decoder_layers`` layers.
+
+    ``positions``: how many decoder positions the call can reach (its ``max_new_tokens`` plus the
+    start token), so the buffer is made once at its final size; it still grows past that if needed.
+    """
     from transformers import DynamicCache
 
-    store = _HistoryStore(decoder_layers)
+    store = _HistoryStore(decoder_layers, positions)
     self_attention = DynamicCache()
     # Layers are made as generate first reaches them, in order: layer i gets slot i of the store.
     self_attention.layer_class_to_replicate = functools.partial(_layer_class(), store)
@@ -42,36 +46,78 @@ def beam_cache(decoder_layers: int):
 
 
 class _HistoryStore:
-    """Keys and values of every decoder layer: one tensor [rows, 2 x layers, heads, capacity, dim]."""
+    """Keys and values of every decoder layer: one tensor [rows, 2 x layers, heads, capacity, dim].
 
-    def __init__(self, layers: int) -> None:
+    Beside it, each row's lineage: one id per position, new for every position a row computes,
+    copied with the history when a row takes another's. Two rows with the same id at a position
+    hold the same keys and values there (the same computation, copied), so a row that takes the
+    history of a row sharing its first ``p`` positions copies only the rest: the beams of a
+    sentence mostly share a long prefix and differ in their last few tokens.
+    """
+
+    def __init__(self, layers: int, positions: int = 0) -> None:
         self.slots = 2 * layers
+        self.positions = positions
         self.buffer = None
+        self.lineage = None  # [rows, capacity] int64
+        self.lineage_valid = True  # False once a single layer was reordered on its own
+        self._next_id = 0
         self._scratch = None  # one row, for cycles of moves (see move_rows)
         self.made = 0  # layers handed out so far
 
     def reserve(self, like, end: int) -> None:  # noqa: ANN001 - a torch tensor [rows, heads, t, dim]
         """Room for ``end`` positions, growing by doubling (what was written is kept)."""
+        import torch
+
         old = 0 if self.buffer is None else self.buffer.shape[3]
         if end <= old:
             return
         rows, heads, _, dim = like.shape
-        grown = like.new_empty((rows, self.slots, heads, max(end, 2 * old, 32), dim))
+        capacity = max(end, 2 * old, 32) if old or end > self.positions else self.positions
+        grown = like.new_empty((rows, self.slots, heads, capacity, dim))
+        lineage = torch.zeros((rows, capacity), dtype=torch.long)
         if old:
             grown[:, :, :, :old] = self.buffer
-        self.buffer = grown
+            lineage[:, :old] = self.lineage
+        self.buffer, self.lineage = grown, lineage
+
+    def computed(self, start: int, end: int) -> None:
+        """Every row computed positions ``start:end`` afresh (the first layer's update)."""
+        import torch
+
+        rows = self.lineage.shape[0]
+        count = rows * (end - start)
+        self.lineage[:, start:end] = torch.arange(self._next_id, self._next_id + count).view(rows, end - start)
+        self._next_id += count
+
+    def shared_prefixes(self, moves: list[tuple[int, int]], length: int) -> list[int]:
+        """For each (row, source): how many first positions the two already share."""
+        import torch
+
+        if not self.lineage_valid:
+            return [0] * len(moves)
+        rows = torch.tensor([row for row, _ in moves])
+        sources = torch.tensor([source for _, source in moves])
+        differ = self.lineage[rows, :length] != self.lineage[sources, :length]
+        first = differ.to(torch.uint8).argmax(dim=1)
+        return torch.where(differ.any(dim=1), first, torch.full_like(first, length)).tolist()
 
     def move_rows(self, moves: list[tuple[int, int]], length: int, slots: slice = slice(None)) -> None:
         """Row ``row`` takes row ``source``'s first ``length`` positions, for each (row, source).
 
         One ``copy_`` per moved row covers every layer's keys and values (an indexed gather and
-        scatter of the same rows copies everything twice). A row is overwritten only once every
-        row reading it has been served; only a cycle of moves (row 0 takes row 1's history and row
-        1 takes row 0's) needs a row set aside, in a scratch row kept between steps.
+        scatter of the same rows copies everything twice), and only the positions the two rows do
+        not already share. A row is overwritten only once every row reading it has been served;
+        only a cycle of moves (row 0 takes row 1's history and row 1 takes row 0's) needs a row
+        set aside, in a scratch row kept between steps.
         """
         if self.buffer is None or not length or not moves:
             return
+        whole = slots == slice(None)
+        if not whole:
+            self.lineage_valid = False  # one layer moved alone: the lineage no longer holds for all
         buffer = self.buffer
+        starts = dict(zip((row for row, _ in moves), self.shared_prefixes(moves, length) if whole else [0] * len(moves)))
         pending = dict(moves)
         readers: dict[int, int] = {}
         for source in pending.values():
@@ -83,17 +129,24 @@ class _HistoryStore:
                 row = next(iter(pending))
                 if self._scratch is None or self._scratch.shape != buffer.shape[1:]:
                     self._scratch = buffer.new_empty(buffer.shape[1:])
-                set_aside = (row, self._scratch[slots, :, :length])
-                set_aside[1].copy_(buffer[row, slots, :, :length])
+                set_aside = (row, self._scratch[slots])
+                set_aside[1][:, :, :length].copy_(buffer[row, slots, :, :length])
                 readers[row] = 0
                 ready.append(row)
             row = ready.pop()
             source = pending.pop(row)
-            data = set_aside[1] if set_aside is not None and set_aside[0] == source else buffer[source, slots, :, :length]
-            buffer[row, slots, :, :length].copy_(data)
+            start = starts[row]
+            if start < length:
+                data = set_aside[1] if set_aside is not None and set_aside[0] == source else buffer[source, slots]
+                buffer[row, slots, :, start:length].copy_(data[:, :, start:length])
             readers[source] -= 1
             if not readers[source] and source in pending:
                 ready.append(source)
+        if whole:
+            import torch
+
+            rows = torch.tensor([row for row, _ in moves])
+            self.lineage[rows, :length] = self.lineage[torch.tensor([source for _, source in moves]), :length]
 
 
 def _moves(beam_idx) -> list[tuple[int, int]]:  # noqa: ANN001 - a torch tensor
@@ -139,6 +192,8 @@ def _layer_class() -> type:
                     self.lazy_initialization(key_states, value_states)
                 end = self.length + key_states.shape[-2]
                 self.store.reserve(key_states, end)
+                if self.slot == 0:
+                    self.store.computed(self.length, end)
                 buffer = self.store.buffer
                 buffer[:, self.slot, :, self.length:end] = key_states
                 buffer[:, self.slot + 1, :, self.length:end] = value_states

@@ -544,7 +544,7 @@ class MarianEngine(BatchEngine):
         memory_saving = (beams > 1 and self.device == "cpu" and self.settings.beam_cache
                          and "cache" not in options and "cache_implementation" not in options)
         if memory_saving:  # row-by-row copies suit a CPU, not a GPU's launches
-            kwargs["cache"] = beam_cache(self.model.config.decoder_layers)
+            kwargs["cache"] = beam_cache(self.model.config.decoder_layers, max(limits) + 2)
         with torch.inference_mode(), shared_cross_attention(self.model, beams if memory_saving else 0):
             generated = self.model.generate(
                 input_ids=input_ids.to(self.device),
