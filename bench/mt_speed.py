@@ -26,8 +26,8 @@ Rows:
   engine-int8   our engine, dynamic int8 (torch.ao.quantization.quantize_dynamic of the linear layers)
   engine-bf16   our engine, bfloat16 (only where native)
   engine        our engine as configured by default (--dtype auto: see translate/mt/precision.py)
-  engine-int8-hfcache  engine-int8 with transformers' own beam-search cache instead of ours
-                (TRANSLATE_BEAM_CACHE=0; only when named in --engines): what our cache gains
+  engine-int8-hfcache  engine-int8 with transformers' own beam-search cache and cross-attention
+                (TRANSLATE_BEAM_CACHE=0; only when named in --engines): what translate/mt/beamcache.py gains
   ct2-direct    ctranslate2.Translator used directly: sentencepiece in, translate_batch over the
                 same length-sorted batches our pipeline makes, sentencepiece out
   ct2-ours      the same converted model through our pipeline (--backend ctranslate2)

@@ -72,12 +72,24 @@ def browsers():
 
 
 def wait(driver, condition, timeout: float = 15):
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException,
+                                            WebDriverException)
     from selenium.webdriver.support.ui import WebDriverWait
 
-    # Rows are replaced after each save: an element found a moment ago may be gone; look again.
+    # Rows are replaced after each save (and the page after the editor's name is sent): an element
+    # found a moment ago may be gone; look again. Chromium reports some of these races as a plain
+    # "unknown error: ... does not belong to the document" rather than a stale element.
     ignored = (NoSuchElementException, StaleElementReferenceException)
-    return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(lambda d: condition(d))
+
+    def check(d):
+        try:
+            return condition(d)
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc) and not isinstance(exc, ignored):
+                return False
+            raise
+
+    return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(check)
 
 
 def click(driver, element) -> None:
