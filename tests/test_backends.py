@@ -79,6 +79,23 @@ def test_ctranslate2_stamp_and_no_logits_processors(ct2_model_dir, test_model_di
         engine.translate(["Hello."], logits_processors=lambda sources, beams: [])
 
 
+@pytest.mark.parametrize("beams", [1, 4])
+def test_ctranslate2_reports_the_models_confidence_like_the_transformers_engine(ct2_model_dir, test_model_dir, beams):
+    # QA's mt-logprob: a log-probability per token from either backend (a sum would be ~40x larger).
+    text = "The talks were constructive, officials said on Wednesday after a long day."
+    ct2 = load_backend("ctranslate2", str(ct2_model_dir), device="cpu", settings=EngineSettings(beam_size=beams))
+    reference = MarianEngine.load(str(test_model_dir), device="cpu",
+                                  settings=EngineSettings(beam_size=beams, dtype="float32"))
+    ours, theirs = ct2.translate([text])[0].logprob, reference.translate([text])[0].logprob
+    assert ours is not None and theirs is not None
+    assert ours < 0 and abs(ours - theirs) < 0.5, (ours, theirs)
+    # An output cut at its own bound (shorter than the batch's) has no score: it would be the
+    # score of text that was not delivered.
+    short, long = ct2.translate(["Hello.", text])
+    assert long.logprob is not None
+    assert short.logprob is None or short.target_tokens < ct2.output_limit(ct2.count_tokens("Hello."))
+
+
 def test_ctranslate2_backend_finds_the_default_conversion(test_model_dir, tmp_path, monkeypatch):
     pytest.importorskip("ctranslate2", reason="the optional extra ctranslate2 is not installed")
     monkeypatch.setenv("TRANSLATE_CACHE", str(tmp_path / "cache"))

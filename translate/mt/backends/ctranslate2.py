@@ -237,14 +237,21 @@ class CTranslate2Engine(BatchEngine):
             options["min_decoding_length"] = self.settings.min_new_tokens
         results = self.translator.translate_batch(
             batch, beam_size=max(1, self.settings.beam_size), max_decoding_length=max(limits),
-            max_input_length=0, **options)
+            max_input_length=0, return_scores=True, **options)
         out = []
         special = self._special_tokens
-        for result, limit in zip(results, limits):
+        for result, limit, source in zip(results, limits, sources):
             # CTranslate2 bounds the batch as a whole; the per-sentence bound is applied here.
-            pieces = [p for p in result.hypotheses[0] if p not in special][:limit]
+            produced = [p for p in result.hypotheses[0] if p not in special]
+            pieces = produced[:limit]
             text = clean_output(self.tokenizer.convert_tokens_to_string(pieces)) if pieces else ""
             out.append((text, len(pieces) >= limit, len(pieces)))
+            # The model's confidence (QA's mt-logprob): CTranslate2's score is the hypothesis's
+            # log-probability per token, as the transformers engine records it; none for an output
+            # cut at the per-sentence bound (the score would be that of text not delivered).
+            score = result.scores[0] if result.scores else None
+            self._logprobs[source] = (float(score) if score is not None and len(produced) <= limit
+                                      and score == score else None)
         self.stats.batches += 1
         self.stats.source_tokens += sum(len(pieces) for pieces in batch)
         self.stats.target_tokens += sum(n for _, _, n in out)
