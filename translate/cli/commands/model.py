@@ -36,7 +36,7 @@ def model_info(ctx: click.Context, model: str | None, device: str | None, beam_s
             shared = ("; cross-attention read once per sentence" if getattr(engine, "shared_cross_attention", False)
                       else "")
             click.echo("beam-cache: in place (grows without copying, reorders only the rows whose beam changed, "
-                       f"never the cross-attention cache{shared}; same drafts as transformers' own; "
+                       f"never the cross-attention cache{shared}; transformers' own beams, scores within 1e-5; "
                        "TRANSLATE_BEAM_CACHE=0 turns it off)")
         else:
             click.echo("beam-cache: transformers' own (TRANSLATE_BEAM_CACHE=0)")
