@@ -117,11 +117,10 @@ class _HistoryStore:
         """
         if self.buffer is None or not length or not moves:
             return
-        whole = slots == slice(None)
-        if not whole:
+        if slots != slice(None):
             self.lineage_valid = False  # one layer moved alone: the lineage no longer holds for all
         buffer = self.buffer
-        starts = dict(zip((row for row, _ in moves), self.shared_prefixes(moves, length) if whole else [0] * len(moves)))
+        starts = dict(zip((row for row, _ in moves), self.shared_prefixes(moves, length)))
         pending = dict(moves)
         readers: dict[int, int] = {}
         for source in pending.values():
@@ -146,7 +145,7 @@ class _HistoryStore:
             readers[source] -= 1
             if not readers[source] and source in pending:
                 ready.append(source)
-        if whole:
+        if self.lineage_valid:
             import torch
 
             rows = torch.tensor([row for row, _ in moves])
