@@ -55,6 +55,25 @@ def test_a_precision_over_the_limit_is_refused():
     assert precision.choose_cpu_dtype(AVX2, record).dtype == "float32"
 
 
+def test_the_beam_search_figure_must_pass_too():
+    record = json.loads(json.dumps(TRAINED))
+    record["beam"] = {"beams": 4, "precisions": {"int8": {"changed_share": 0.003}}}
+    choice = precision.choose_cpu_dtype(AVX2, record)
+    assert choice.dtype == "int8" and "0.40% of greedy float32 tokens and 0.30% at beam 4" in choice.explain()
+    # Greedy within the limit is not enough when beam search through the beam cache changes more.
+    record["beam"]["precisions"]["int8"]["changed_share"] = 0.03
+    choice = precision.choose_cpu_dtype(AVX2, record)
+    assert choice.dtype == "float32" and "refused: int8 changes 0.40% of greedy float32 tokens and 3.00% at beam 4" in choice.explain()
+
+
+def test_the_shipped_record_scores_the_default_path_at_beam_4():
+    record = precision.guard_record()
+    beam = record["beam"]
+    assert beam["beams"] == 4 and {"float32", "int8", "bfloat16"} <= set(beam["precisions"])
+    for dtype in ("int8", "bfloat16"):
+        assert precision.guard_verdict(dtype, record)[0] is True
+
+
 @pytest.mark.parametrize("record", [{}, {**TRAINED, "smoke": True}, {**TRAINED, "float32_exact_sentences": 0.1}])
 def test_no_trained_guard_record_means_float32(record):
     assert precision.choose_cpu_dtype(AVX2, record).dtype == "float32"
@@ -184,7 +203,8 @@ def test_precision_guard_code_path_in_smoke_mode(tmp_path):
     assert precision_guard.main(["--smoke", "--out", str(tmp_path / "model"), "--record", str(record_path)]) == 0
     record = json.loads(record_path.read_text())
     assert set(record["precisions"]) == {"int8", "bfloat16"} and record["smoke"] is True
-    for figures in record["precisions"].values():
+    assert record["beam"]["beams"] == 4 and set(record["beam"]["precisions"]) == {"float32", "int8", "bfloat16"}
+    for figures in [*record["precisions"].values(), *record["beam"]["precisions"].values()]:
         assert 0 <= figures["changed_share"] <= 1 and figures["changed_tokens"] >= 0
     # A smoke record (an untrained model) never lets a precision through.
     assert precision.guard_verdict("int8", record)[0] is False

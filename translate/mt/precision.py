@@ -10,7 +10,9 @@ acceptable:
 
 A reduced precision is taken automatically only when the quality guard accepted it: the share
 of tokens its greedy outputs change against float32 on a trained model (see
-scripts/precision_guard.py) must stay at or under :data:`CHANGED_SHARE_LIMIT`. The figures are
+scripts/precision_guard.py), and where the record has it the share its beam-search outputs
+through the beam cache change against transformers' float32 ones, must stay at or under
+:data:`CHANGED_SHARE_LIMIT`. The figures are
 kept in ``translate/resources/precision_guard.json``, written by that script; the record says
 how they were measured. Everything here is a pure function of the CPU flags and that record, so
 ``translate model info`` can explain the choice line by line.
@@ -131,8 +133,17 @@ def guard_verdict(dtype: str, record: dict | None = None) -> tuple[bool, str]:
     limit = float(record.get("max_changed_share", CHANGED_SHARE_LIMIT))
     limit = min(limit, CHANGED_SHARE_LIMIT)  # the record cannot loosen the rule in the code
     verdict = share <= limit
+    beam = ""
+    # Records since the beam cache also score beam search as translate run decodes (our cache
+    # against transformers' float32 one); where that figure is there it must pass as well.
+    beam_record = record.get("beam") if isinstance(record.get("beam"), dict) else {}
+    beam_entry = (beam_record.get("precisions") or {}).get(dtype)
+    if isinstance(beam_entry, dict) and isinstance(beam_entry.get("changed_share"), (int, float)):
+        beam_share = float(beam_entry["changed_share"])
+        verdict = verdict and beam_share <= limit
+        beam = f" and {beam_share:.2%} at beam {beam_record.get('beams', '?')}"
     word = "accepted" if verdict else "refused"
-    return verdict, (f"quality guard {word}: {dtype} changes {share:.2%} of greedy float32 tokens "
+    return verdict, (f"quality guard {word}: {dtype} changes {share:.2%} of greedy float32 tokens{beam} "
                      f"on the trained guard model (limit {limit:.0%})")
 
 
