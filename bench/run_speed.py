@@ -4,6 +4,7 @@ Run by hand (never in the test suite), from the repository root:
 
     python bench/run_speed.py                       # the seed article, glossary/ locked, beam 4
     python bench/run_speed.py ARTICLE... --rounds 3 --isa avx2 --naive-every 2
+    python bench/run_speed.py --budgets 2048 4096 8192   # batch budgets side by side, a row each
 
 What is compared, on the same segments of the same articles:
 
@@ -126,14 +127,21 @@ def worker(args) -> dict:
     engine.translate(sources[:2])
     if engine.supports_logits_processors:  # the constrained path's generate too
         engine.translate(sources[:2], logits_processors=lambda texts, beams: [])
-    rounds = {"naive": [], "run": []}
+    default_budget = engine.max_batch_tokens
+    budgets = args.budgets or [default_budget]
+    runs = [("run" if budget == default_budget else f"run-{budget}", budget) for budget in budgets]
+    rounds: dict[str, list] = {"naive": [], **{name: [] for name, _ in runs}}
     for _ in range(args.rounds):
-        for name, call in (("naive", naive_round), ("run", run_round)):
-            seconds, produced, generated = call()
+        for name, budget in [("naive", None), *runs]:
+            if budget is not None:
+                engine.max_batch_tokens = budget  # the token budget its batches are built under
+            seconds, produced, generated = naive_round() if budget is None else run_round()
             rounds[name].append({"seconds": seconds, "tokens": produced, "generated": generated, "load": loadavg()})
             print(f"  {name}: {produced / seconds:.1f} tok/s ({produced} tokens, {seconds:.1f} s; load {loadavg()})",
                   file=sys.stderr, flush=True)
-    return {"rounds": rounds, "segments": len(sources), "naive_segments": len(naive_sources),
+    engine.max_batch_tokens = default_budget
+    return {"rounds": rounds, "budgets": dict(runs), "default_budget": default_budget,
+            "segments": len(sources), "naive_segments": len(naive_sources),
             "backend": engine.backend_name, "precision": engine.precision_name,
             "why": list(engine.backend_reasons) + list(engine.precision_reasons),
             "glossary": str(glossary_path), "glossary_entries": len(terms) if terms is not None else 0}
@@ -152,6 +160,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads for both sides [the library default: one per core]; 1 on a machine "
                              "shared with other jobs, where threads spin waiting for each other")
+    parser.add_argument("--budgets", type=int, nargs="+", default=None, metavar="TOKENS",
+                        help="batch budgets (padded source tokens x beams) to run side by side, each its own row "
+                             "[the engine's default only]: what `--max-batch-tokens` / max_batch_tokens should be here")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -169,33 +180,37 @@ def main() -> int:
     if args.threads:
         env["OMP_NUM_THREADS"] = str(args.threads)
     before = loadavg()
-    command = [sys.executable, str(Path(__file__)), "--worker", "--model", args.model, "--glossary", args.glossary,
-               "--beam", str(args.beam), "--rounds", str(args.rounds), "--naive-every", str(args.naive_every),
-               *args.articles]
+    command = [sys.executable, str(Path(__file__)), *args.articles, "--worker", "--model", args.model,
+               "--glossary", args.glossary, "--beam", str(args.beam), "--rounds", str(args.rounds),
+               "--naive-every", str(args.naive_every), *(["--budgets", *map(str, args.budgets)] if args.budgets else [])]
     done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode != 0 or not lines:
         print("the measurement failed (see above)", file=sys.stderr)
         return 1
     result = json.loads(lines[-1][len("RESULT "):])
-    naive, run = result["rounds"]["naive"], result["rounds"]["run"]
+    naive = result["rounds"]["naive"]
     rate = lambda rows: statistics.median(r["tokens"] / r["seconds"] for r in rows)  # noqa: E731
+    generated = lambda rows: statistics.median(r["generated"] / r["seconds"] for r in rows)  # noqa: E731
     print(f"# translate run vs the naive float32 loop: {machine_line()}; isa {args.isa}; beam {args.beam}; "
           f"median of {args.rounds} alternating rounds; threads {args.threads or 'default'}\n")
     print(f"articles: {', '.join(Path(a).name for a in args.articles)} ({result['segments']} segments; naive timed on "
           f"{result['naive_segments']}); glossary {result['glossary']} ({result['glossary_entries']} entries), locking on\n")
-    generated = lambda rows: statistics.median(r["generated"] / r["seconds"] for r in rows)  # noqa: E731
-    print("| path | backend | precision | target tokens (last round) | seconds (median) | tokens/s (median) | × naive |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
-    print(f"| naive loop | transformers | float32 | {naive[-1]['tokens']:,} | "
+    print("| path | backend | precision | batch budget | target tokens (last round) | seconds (median) | tokens/s (median) | × naive |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| naive loop | transformers | float32 | – | {naive[-1]['tokens']:,} | "
           f"{statistics.median(r['seconds'] for r in naive):.1f} | {rate(naive):,.1f} | 1.0× |")
-    print(f"| translate run (default) | {result['backend']} | {result['precision']} | {run[-1]['tokens']:,} | "
-          f"{statistics.median(r['seconds'] for r in run):.1f} | {rate(run):,.1f} | {rate(run) / rate(naive):.1f}× |")
-    print(f"\nthe run's tokens are those of the drafts it delivered; counting every token the engine generated "
-          f"(discarded drafts of re-decoded segments included: {run[-1]['generated']:,}) it is "
-          f"{generated(run):,.1f} tokens/s, {generated(run) / rate(naive):.1f}× naive")
-    ratios = [(b["tokens"] / b["seconds"]) / (a["tokens"] / a["seconds"]) for a, b in zip(naive, run)]
-    print(f"\nper-round ratios: {', '.join(f'{x:.1f}×' for x in ratios)}")
+    for name, budget in result["budgets"].items():
+        run = result["rounds"][name]
+        label = "translate run (default)" if name == "run" else f"translate run, budget {budget:,}"
+        print(f"| {label} | {result['backend']} | {result['precision']} | {budget:,} | {run[-1]['tokens']:,} | "
+              f"{statistics.median(r['seconds'] for r in run):.1f} | {rate(run):,.1f} | {rate(run) / rate(naive):.1f}× |")
+    for name, budget in result["budgets"].items():
+        run = result["rounds"][name]
+        ratios = [(b["tokens"] / b["seconds"]) / (a["tokens"] / a["seconds"]) for a, b in zip(naive, run)]
+        print(f"\nbudget {budget:,}: counting every token the engine generated (discarded drafts of re-decoded "
+              f"segments included: {run[-1]['generated']:,}) it is {generated(run):,.1f} tokens/s, "
+              f"{generated(run) / rate(naive):.1f}× naive; per-round ratios: {', '.join(f'{x:.1f}×' for x in ratios)}")
     print(f"default choice: {'; '.join(result['why'])}")
     print(f"load average (1, 5, 15 min) before: {before}; after: {loadavg()}; "
           f"per round: {', '.join(r['load'].split()[0] for r in naive + run)}")

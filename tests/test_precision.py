@@ -190,6 +190,31 @@ def test_translate_toml_precision_keys_are_checked(tmp_path):
         load_settings(path=path)
 
 
+def test_batch_budget_is_a_setting_and_an_option_that_model_info_reports(test_model_dir, tmp_path, monkeypatch):
+    from translate.core.config import load_settings
+    from translate.core.errors import ConfigError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()  # the settings search stops here
+    runner = CliRunner()
+    common = ["model", "info", "--model", str(test_model_dir), "--backend", "transformers", "--device", "cpu"]
+    result = runner.invoke(main, common)
+    assert result.exit_code == 0, result.output
+    assert "batch-tokens: 4096 padded source tokens x beams per batch, the CPU default" in result.output
+    (tmp_path / "translate.toml").write_text("[translate]\nmax_batch_tokens = 8192\n")
+    assert load_settings(path=tmp_path / "translate.toml").max_batch_tokens == 8192
+    result = runner.invoke(main, common)
+    assert result.exit_code == 0 and "batch-tokens: 8192 padded source tokens x beams per batch, asked for" in result.output
+    result = runner.invoke(main, [*common, "--max-batch-tokens", "2048"])  # the option wins over the file
+    assert result.exit_code == 0 and "batch-tokens: 2048 " in result.output
+    result = runner.invoke(main, [*common, "--max-batch-tokens", "10"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    for bad in ("10", '"big"', "true", "2000000"):
+        (tmp_path / "translate.toml").write_text(f"[translate]\nmax_batch_tokens = {bad}\n")
+        with pytest.raises(ConfigError, match="max_batch_tokens must be an integer from 64 to 1,048,576"):
+            load_settings(path=tmp_path / "translate.toml")
+
+
 @pytest.mark.slow
 def test_precision_guard_code_path_in_smoke_mode(tmp_path):
     sys.path.insert(0, str(REPO / "scripts"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from translate.core.config import Settings, load_settings
+from translate.core.config import BATCH_TOKENS_RANGE, Settings, load_settings
 from translate.core.errors import UsageError
 from translate.mt.backends import choose_backend, load_backend
 from translate.mt.engine import EngineSettings
@@ -43,6 +43,10 @@ def _remember(ctx: click.Context, param: click.Parameter, value):
 
 
 def model_options(func):
+    func = click.option("--max-batch-tokens", "max_batch_tokens", type=click.IntRange(*BATCH_TOKENS_RANGE),
+                        default=None, expose_value=False, callback=_remember,
+                        help="Batch budget: padded source tokens x beams per batch [translate.toml, else "
+                             "4096 on a CPU, 65536 on a GPU; bench/run_speed.py measures a machine's best].")(func)
     func = click.option("--compute-type", "compute_type", type=click.Choice(COMPUTE_TYPES), default=None,
                         expose_value=False, callback=_remember,
                         help="CTranslate2 compute type [translate.toml, else auto: what the converted model "
@@ -99,7 +103,9 @@ def choose_engine(settings: Settings, model: str | None, device: str | None, bea
 
     name, reasons = choose_backend(backend, model, device=device, dtype=dtype, compute_type=compute_type,
                                    convert_allowed=settings.ctranslate2_convert, on_progress=announce)
-    engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype, compute_type=compute_type)
+    budget = given.get("max_batch_tokens") or settings.max_batch_tokens
+    engine_settings = EngineSettings(beam_size=beam_size or settings.beam_size, dtype=dtype, compute_type=compute_type,
+                                     max_batch_tokens=budget)
     return EngineChoice(backend=name, reasons=list(reasons), model=model, device=device, settings=engine_settings)
 
 

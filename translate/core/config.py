@@ -11,6 +11,7 @@ backend = "auto"               # auto, transformers, ctranslate2
 dtype = "auto"                 # transformers precision: auto, float32, float16, bfloat16, int8
 compute_type = "auto"          # CTranslate2 compute type: auto, int8, int8_float32, float16, ...
 ctranslate2_convert = false    # auto backend: convert the model for CTranslate2 on first use
+# max_batch_tokens = 4096      # padded source tokens x beams per batch [4,096 on a CPU, 65,536 on a GPU]
 
 [batch]
 engine = "local"               # local, or ray: MT on a Ray cluster (docs/cluster.md)
@@ -35,7 +36,10 @@ from translate.core.errors import ConfigError
 
 CONFIG_NAME = "translate.toml"
 _KNOWN = {"workdir", "model", "glossary", "device", "beam_size", "out", "memory", "backend", "dtype", "compute_type",
-          "ctranslate2_convert"}
+          "ctranslate2_convert", "max_batch_tokens"}
+# The batch budget a user may set (padded source tokens x beams): below it no sentence batches
+# at beam 4; above it one batch could take tens of gigabytes.
+BATCH_TOKENS_RANGE = (64, 1_048_576)
 _CHOICES = {
     "backend": ("auto", "transformers", "ctranslate2"),
     "dtype": ("auto", "float32", "float16", "bfloat16", "int8"),
@@ -55,6 +59,7 @@ class Settings:
     dtype: str = "auto"
     compute_type: str = "auto"
     ctranslate2_convert: bool = False
+    max_batch_tokens: int | None = None  # None: the device's default (translate/mt/engine.py)
     out: Path = Path("corpus/fr")
     memory: Path | None = None  # translation memory database; default: <workdir>/memory.sqlite
     source: Path | None = None  # the translate.toml these came from, if any
@@ -120,6 +125,12 @@ def load_settings(start: Path | None = None, path: Path | None = None) -> Settin
     if not isinstance(convert, bool):
         raise ConfigError(f"{path}: ctranslate2_convert must be true or false.")
     settings.ctranslate2_convert = convert
+    budget = table.get("max_batch_tokens")
+    low, high = BATCH_TOKENS_RANGE
+    if budget is not None and (not isinstance(budget, int) or isinstance(budget, bool) or not low <= budget <= high):
+        raise ConfigError(f"{path}: max_batch_tokens must be an integer from {low:,} to {high:,} "
+                          f"(padded source tokens x beams per batch), or left out for the device's default.")
+    settings.max_batch_tokens = budget
     return settings
 
 
