@@ -213,7 +213,7 @@ def main() -> int:
               f"{generated(run) / rate(naive):.1f}× naive; per-round ratios: {', '.join(f'{x:.1f}×' for x in ratios)}")
     print(f"default choice: {'; '.join(result['why'])}")
     print(f"load average (1, 5, 15 min) before: {before}; after: {loadavg()}; "
-          f"per round: {', '.join(r['load'].split()[0] for r in naive + run)}")
+          f"per round: {', '.join(r['load'].split()[0] for name in result['rounds'] for r in result['rounds'][name])}")
     return 0
 
 
