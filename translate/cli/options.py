@@ -13,7 +13,7 @@ import click
 from translate.core.config import BATCH_TOKENS_RANGE, Settings, load_settings
 from translate.core.errors import UsageError
 from translate.mt.backends import choose_backend, load_backend
-from translate.mt.engine import EngineSettings
+from translate.mt.engine import CPU_BATCH, GPU_BATCH, EngineSettings
 from translate.glossary.entries import load_glossary
 
 
@@ -46,7 +46,8 @@ def model_options(func):
     func = click.option("--max-batch-tokens", "max_batch_tokens", type=click.IntRange(*BATCH_TOKENS_RANGE),
                         default=None, expose_value=False, callback=_remember,
                         help="Batch budget: padded source tokens x beams per batch [translate.toml, else "
-                             "4096 on a CPU, 65536 on a GPU; bench/run_speed.py measures a machine's best].")(func)
+                             f"{CPU_BATCH[0]} on a CPU, {GPU_BATCH[0]} on a GPU; bench/run_speed.py "
+                             "measures a machine's best].")(func)
     func = click.option("--compute-type", "compute_type", type=click.Choice(COMPUTE_TYPES), default=None,
                         expose_value=False, callback=_remember,
                         help="CTranslate2 compute type [translate.toml, else auto: what the converted model "

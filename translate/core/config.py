@@ -113,7 +113,7 @@ def load_settings(start: Path | None = None, path: Path | None = None) -> Settin
         raise ConfigError(f"{path}: device must be a string such as auto, cpu or cuda.")
     settings.device = device
     beam = table.get("beam_size", 4)
-    if not isinstance(beam, int) or isinstance(beam, bool) or not 1 <= beam <= 32:
+    if not _whole_number(beam, 1, 32):
         raise ConfigError(f"{path}: beam_size must be an integer from 1 to 32.")
     settings.beam_size = beam
     for key, choices in _CHOICES.items():
@@ -127,11 +127,17 @@ def load_settings(start: Path | None = None, path: Path | None = None) -> Settin
     settings.ctranslate2_convert = convert
     budget = table.get("max_batch_tokens")
     low, high = BATCH_TOKENS_RANGE
-    if budget is not None and (not isinstance(budget, int) or isinstance(budget, bool) or not low <= budget <= high):
+    if budget is not None and not _whole_number(budget, low, high):
         raise ConfigError(f"{path}: max_batch_tokens must be an integer from {low:,} to {high:,} "
                           f"(padded source tokens x beams per batch), or left out for the device's default.")
     settings.max_batch_tokens = budget
     return settings
+
+
+def _whole_number(value: object, low: int, high: int | None = None) -> bool:
+    """An int from ``low`` to ``high`` (TOML's true/false are not numbers, though Python's bool is an int)."""
+    return (isinstance(value, int) and not isinstance(value, bool) and value >= low
+            and (high is None or value <= high))
 
 
 def read_section(path: Path, section: str, known: set[str] | frozenset[str]) -> dict:
@@ -208,7 +214,7 @@ def load_ray_options(path: Path | None) -> RayOptions:
         raise ConfigError(f"{path}: [ray] address must be \"auto\" or ray://HOST:PORT.")
     options.address = address
     workers = table.get("workers")
-    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
+    if workers is not None and not _whole_number(workers, 1):
         raise ConfigError(f"{path}: [ray] workers must be a whole number of at least 1.")
     options.workers = workers
     for key in ("gpus_per_worker", "cpus_per_worker"):

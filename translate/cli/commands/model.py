@@ -46,7 +46,7 @@ def model_info(ctx: click.Context, model: str | None, device: str | None, beam_s
         click.echo(f"cpu: {cpu_name()}; flags: {', '.join(have) or 'none of ' + ', '.join(wanted)}")
     budget = getattr(engine, "max_batch_tokens", None)
     if budget is not None:
-        kind = "GPU" if engine.device.startswith("cuda") else engine.device.upper()
+        kind = "GPU" if engine.device.startswith("cuda") else "CPU"  # the engine's rule: CUDA takes GPU_BATCH
         source = ("asked for (--max-batch-tokens or translate.toml max_batch_tokens)" if engine.settings.max_batch_tokens
                   else f"the {kind} default")
         click.echo(f"batch-tokens: {budget} padded source tokens x beams per batch, {source}")
